@@ -1,0 +1,5 @@
+/** Every verb of the command line, in the order `--help` lists them. */
+import type { Verb } from "../verb";
+import { doctorVerb } from "./doctor";
+
+export const VERBS: Verb[] = [doctorVerb];

@@ -1,0 +1,12 @@
+/**
+ * The e2ewatch library: one namespace per stage of the data flow (see DESIGN.md).
+ * Notebooks import it as `import { plots, parallel } from "./dist/lib";`.
+ */
+import { assertBuildSucceeded } from "./util/freshness";
+
+assertBuildSucceeded();
+
+export * as parallel from "./parallel";
+export * as plots from "./plots";
+export { InputError, UsageError } from "./util/errors";
+export type { ProgressEvent, ProgressFn } from "./util/progress";
