@@ -8,5 +8,6 @@ assertBuildSucceeded();
 
 export * as parallel from "./parallel";
 export * as plots from "./plots";
+export * as telemetry from "./telemetry";
 export { InputError, UsageError } from "./util/errors";
 export type { ProgressEvent, ProgressFn } from "./util/progress";

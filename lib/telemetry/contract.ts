@@ -1,0 +1,286 @@
+/**
+ * The project's own data set format (DESIGN.md, "Data set on disk"):
+ *
+ *   <dataset>/metadata.csv            node_id,job_id,app,input,anomaly,intensity,anomaly_start,anomaly_end[,...]
+ *   <dataset>/telemetry/<job_id>.csv  job_id,node_id,timestamp,<metric>::<sampler>,...
+ *
+ * Telemetry files use E2EWatch's per-job layout: one row per node and second, values
+ * already processed (counters as per-second differences). Files are written node by
+ * node in time order; the reader accepts any row order.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { InputError } from "../util/errors";
+import { parseCsv } from "./csv";
+import { ProblemLog } from "./problems";
+import type { NodeRun, RunLabel } from "./noderun";
+import { unlabelled } from "./noderun";
+
+export const METADATA_COLUMNS = ["node_id", "job_id", "app", "input", "anomaly", "intensity", "anomaly_start", "anomaly_end"] as const;
+export const ID_COLUMNS = ["job_id", "node_id", "timestamp"] as const;
+
+export interface MetadataRow {
+  nodeId: string;
+  jobId: string;
+  label: RunLabel;
+}
+
+/** The file of one job's telemetry in a data set. */
+export function jobFile(dataset: string, jobId: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(jobId)) throw new InputError(`job id '${jobId}' cannot name a file (use letters, digits, '.', '_' or '-')`);
+  return path.join(dataset, "telemetry", `${jobId}.csv`);
+}
+
+// ---------------------------------------------------------------- metadata
+
+function csvCell(value: string): string {
+  if (/[",\n\r]/.test(value)) return `"${value.replace(/"/g, '""')}"`;
+  return value;
+}
+
+/** Splits one metadata line, honouring double quotes (metadata is small; ids and names may be quoted). */
+export function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      cells.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  cells.push(cur);
+  return cells;
+}
+
+function formatSeconds(v: number | null): string {
+  return v === null ? "" : String(v);
+}
+
+export function metadataLine(row: MetadataRow, extraColumns: string[] = []): string {
+  const l = row.label;
+  const cells = [row.nodeId, row.jobId, l.app, l.input, l.anomaly, l.intensity, formatSeconds(l.anomalyStart), formatSeconds(l.anomalyEnd), ...extraColumns.map((c) => l.extra?.[c] ?? "")];
+  return cells.map(csvCell).join(",");
+}
+
+/** Reads `metadata.csv`; bad rows are InputErrors naming file and line (labels must be right). */
+export function readMetadata(dataset: string): { rows: MetadataRow[]; extraColumns: string[] } {
+  const file = path.join(dataset, "metadata.csv");
+  if (!fs.existsSync(file)) throw new InputError("no metadata.csv: not a data set folder (see DESIGN.md, 'Data set on disk')", { file });
+  const lines = fs.readFileSync(file, "utf8").split(/\r?\n/);
+  const header = splitCsvLine(lines[0] ?? "").map((h) => h.trim());
+  const index = new Map(header.map((h, i) => [h, i]));
+  for (const col of METADATA_COLUMNS) if (!index.has(col)) throw new InputError(`header lacks column '${col}'`, { file, line: 1 });
+  const extraColumns = header.filter((h) => !(METADATA_COLUMNS as readonly string[]).includes(h));
+  const rows: MetadataRow[] = [];
+  const seen = new Set<string>();
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].trim() === "") continue;
+    const cells = splitCsvLine(lines[i]);
+    if (cells.length < header.length) throw new InputError(`${cells.length} cells where the header has ${header.length}`, { file, line: i + 1 });
+    const get = (c: string): string => cells[index.get(c)!].trim();
+    const seconds = (c: string): number | null => {
+      const s = get(c);
+      if (s === "") return null;
+      const n = Number(s);
+      if (!Number.isFinite(n) || n < 0) throw new InputError(`${c} must be seconds >= 0 or empty, got '${s}'`, { file, line: i + 1 });
+      return n;
+    };
+    const nodeId = get("node_id");
+    const jobId = get("job_id");
+    if (nodeId === "" || jobId === "") throw new InputError("empty node_id or job_id", { file, line: i + 1 });
+    const key = `${jobId}\u0000${nodeId}`;
+    if (seen.has(key)) throw new InputError(`node ${nodeId} of job ${jobId} is listed twice`, { file, line: i + 1 });
+    seen.add(key);
+    const label: RunLabel = {
+      app: get("app"),
+      input: get("input"),
+      anomaly: get("anomaly") || "none",
+      intensity: get("intensity"),
+      anomalyStart: seconds("anomaly_start"),
+      anomalyEnd: seconds("anomaly_end"),
+    };
+    if (label.anomalyStart !== null && label.anomalyEnd !== null && label.anomalyEnd <= label.anomalyStart) {
+      throw new InputError(`anomaly_end ${label.anomalyEnd} is not after anomaly_start ${label.anomalyStart}`, { file, line: i + 1 });
+    }
+    if (extraColumns.length > 0) label.extra = Object.fromEntries(extraColumns.map((c) => [c, get(c)]));
+    rows.push({ nodeId, jobId, label });
+  }
+  return { rows, extraColumns };
+}
+
+// ---------------------------------------------------------------- telemetry files
+
+/** Text of a number in a telemetry file: shortest round-trip form, empty for NaN. */
+function formatValue(v: number): string {
+  return Number.isNaN(v) ? "" : String(v);
+}
+
+/** The CSV text of one job's node-runs (all must share the job id and the metric list). */
+export function jobCsv(runs: NodeRun[]): string {
+  if (runs.length === 0) throw new Error("jobCsv: no node-runs");
+  const { jobId, metrics } = runs[0];
+  for (const r of runs) {
+    if (r.jobId !== jobId) throw new Error(`jobCsv: node-runs of jobs ${jobId} and ${r.jobId} in one file`);
+    if (r.metrics.length !== metrics.length || r.metrics.some((m, i) => m !== metrics[i])) throw new Error(`jobCsv: node ${r.nodeId} has a different metric list`);
+  }
+  const parts: string[] = [[...ID_COLUMNS, ...metrics].join(",")];
+  for (const r of runs) {
+    const prefix = `${jobId},${r.nodeId},`;
+    for (let t = 0; t < r.timestamps.length; t++) {
+      let line = prefix + formatValue(r.timestamps[t]);
+      for (let m = 0; m < r.values.length; m++) line += "," + formatValue(r.values[m][t]);
+      parts.push(line);
+    }
+  }
+  return parts.join("\n") + "\n";
+}
+
+export interface JobReadResult {
+  runs: NodeRun[];
+  problems: ProblemLog;
+}
+
+/**
+ * Reads one telemetry file in the contract layout. `labels` maps `node_id` to its
+ * label (nodes without one are read as unlabelled and reported). Rows are grouped by
+ * node and sorted by time; out-of-order and duplicate timestamps are reported (the
+ * first of duplicates is kept).
+ */
+export function readJobCsv(file: string, labels?: Map<string, RunLabel>, problems = new ProblemLog()): JobReadResult {
+  const parsed = parseCsv(fs.readFileSync(file), { file, textColumns: new Set(["job_id", "node_id"]), problems });
+  const col = (name: string): number => parsed.header.indexOf(name);
+  for (const id of ID_COLUMNS) if (col(id) < 0) throw new InputError(`header lacks column '${id}' (expected job_id,node_id,timestamp,<metric>::<sampler>...)`, { file, line: 1 });
+  if (parsed.rows === 0) throw new InputError("no data rows", { file });
+  const metricCols = parsed.header.map((_, i) => i).filter((i) => !(ID_COLUMNS as readonly string[]).includes(parsed.header[i]));
+  if (metricCols.length === 0) throw new InputError("no metric columns after job_id,node_id,timestamp", { file, line: 1 });
+  const jobs = parsed.text[col("job_id")]!;
+  const nodes = parsed.text[col("node_id")]!;
+  const time = parsed.numeric[col("timestamp")]!;
+
+  const byNode = new Map<string, number[]>();
+  for (let r = 0; r < parsed.rows; r++) {
+    if (Number.isNaN(time[r])) {
+      problems.add({ file, line: parsed.lineOf[r], kind: "bad-timestamp", message: "timestamp is missing or not a number", action: "dropped the line" }, "timestamp");
+      continue;
+    }
+    let list = byNode.get(nodes[r]);
+    if (list === undefined) byNode.set(nodes[r], (list = []));
+    list.push(r);
+  }
+
+  const runs: NodeRun[] = [];
+  for (const [nodeId, rowsOfNode] of byNode) {
+    const jobId = jobs[rowsOfNode[0]];
+    let ordered = rowsOfNode;
+    let outOfOrder = 0;
+    for (let k = 1; k < rowsOfNode.length; k++) if (time[rowsOfNode[k]] < time[rowsOfNode[k - 1]]) outOfOrder++;
+    if (outOfOrder > 0) {
+      ordered = [...rowsOfNode].sort((a, b) => time[a] - time[b] || a - b);
+      problems.add({ file, kind: "out-of-order", message: `node ${nodeId}: ${outOfOrder} row(s) earlier than the row before`, action: "sorted by timestamp" });
+    }
+    const kept: number[] = [];
+    for (const r of ordered) {
+      if (kept.length > 0 && time[kept[kept.length - 1]] === time[r]) {
+        problems.add({ file, line: parsed.lineOf[r], kind: "duplicate-timestamp", message: `node ${nodeId}: timestamp ${time[r]} repeated`, action: "kept the first row" }, nodeId);
+        continue;
+      }
+      kept.push(r);
+    }
+    const label = labels?.get(nodeId);
+    if (labels !== undefined && label === undefined) problems.add({ file, kind: "unlabelled-node", message: `node ${nodeId} has no row in metadata.csv`, action: "read it as unlabelled" });
+    runs.push({
+      nodeId,
+      jobId,
+      label: label ?? unlabelled(),
+      timestamps: Float64Array.from(kept, (r) => time[r]),
+      metrics: metricCols.map((c) => parsed.header[c]),
+      values: metricCols.map((c) => {
+        const src = parsed.numeric[c]!;
+        return Float64Array.from(kept, (r) => src[r]);
+      }),
+    });
+  }
+  return { runs, problems };
+}
+
+// ---------------------------------------------------------------- data sets
+
+/**
+ * Writes a data set job by job, so a large one never has to be in memory. Rows of
+ * metadata.csv follow the order of `addJob` calls; with `append`, an existing data
+ * set is extended (its metadata header must be the contract's).
+ */
+export class DatasetWriter {
+  readonly dir: string;
+  private readonly metadataFile: string;
+  private readonly known = new Set<string>();
+
+  constructor(dir: string, { append = false }: { append?: boolean } = {}) {
+    this.dir = dir;
+    this.metadataFile = path.join(dir, "metadata.csv");
+    try {
+      fs.mkdirSync(path.join(dir, "telemetry"), { recursive: true });
+    } catch (e) {
+      throw new InputError(`cannot create the data set folder: ${(e as Error).message}`, { file: dir });
+    }
+    if (append && fs.existsSync(this.metadataFile)) {
+      for (const row of readMetadata(dir).rows) this.known.add(`${row.jobId}\u0000${row.nodeId}`);
+    } else {
+      fs.writeFileSync(this.metadataFile, METADATA_COLUMNS.join(",") + "\n");
+    }
+  }
+
+  /** Writes one job's telemetry file and appends its nodes to metadata.csv. */
+  addJob(runs: NodeRun[]): void {
+    if (runs.length === 0) return;
+    const jobId = runs[0].jobId;
+    const file = jobFile(this.dir, jobId);
+    if (fs.existsSync(file)) throw new InputError(`job ${jobId} is already in the data set`, { file });
+    for (const r of runs) {
+      const key = `${r.jobId}\u0000${r.nodeId}`;
+      if (this.known.has(key)) throw new InputError(`node ${r.nodeId} of job ${r.jobId} is already in the data set`, { file: this.metadataFile });
+      this.known.add(key);
+    }
+    fs.writeFileSync(file, jobCsv(runs));
+    fs.appendFileSync(this.metadataFile, runs.map((r) => metadataLine({ nodeId: r.nodeId, jobId: r.jobId, label: r.label }) + "\n").join(""));
+  }
+}
+
+/** Job ids of a data set in metadata order, with each job's labels by node. */
+export function datasetJobs(dataset: string): { jobId: string; labels: Map<string, RunLabel> }[] {
+  const jobs = new Map<string, Map<string, RunLabel>>();
+  for (const row of readMetadata(dataset).rows) {
+    let labels = jobs.get(row.jobId);
+    if (labels === undefined) jobs.set(row.jobId, (labels = new Map()));
+    labels.set(row.nodeId, row.label);
+  }
+  return [...jobs].map(([jobId, labels]) => ({ jobId, labels }));
+}
+
+/**
+ * Reads a data set one job at a time (memory stays bounded by the largest job).
+ * A job listed in metadata.csv without a telemetry file is reported and skipped.
+ */
+export function* readDataset(dataset: string, problems = new ProblemLog()): Generator<NodeRun[]> {
+  for (const { jobId, labels } of datasetJobs(dataset)) {
+    const file = jobFile(dataset, jobId);
+    if (!fs.existsSync(file)) {
+      problems.add({ file, kind: "missing-file", message: `job ${jobId} is in metadata.csv but has no telemetry file`, action: "skipped the job" });
+      continue;
+    }
+    const { runs } = readJobCsv(file, labels, problems);
+    for (const nodeId of labels.keys()) {
+      if (!runs.some((r) => r.nodeId === nodeId)) problems.add({ file, kind: "missing-node", message: `node ${nodeId} is in metadata.csv but not in the file`, action: "skipped the node" });
+    }
+    yield runs;
+  }
+}
