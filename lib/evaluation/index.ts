@@ -1,0 +1,7 @@
+/**
+ * Evaluation: metrics with scikit-learn semantics, node-run splits, the bootstrap
+ * interval, E2EWatch's window filters, and the results files (DESIGN.md, "Splits" and
+ * "Metrics and results").
+ */
+export * from "./metrics";
+export * from "./bootstrap";
