@@ -5,3 +5,5 @@
  */
 export * from "./metrics";
 export * from "./bootstrap";
+export * from "./filters";
+export * from "./filtered";
