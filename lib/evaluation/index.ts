@@ -7,3 +7,7 @@ export * from "./metrics";
 export * from "./bootstrap";
 export * from "./filters";
 export * from "./filtered";
+export * from "./split";
+export * from "./kfold";
+export * from "./group-kfold";
+export * from "./leave-group-out";
