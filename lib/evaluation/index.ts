@@ -11,3 +11,8 @@ export * from "./split";
 export * from "./kfold";
 export * from "./group-kfold";
 export * from "./leave-group-out";
+export * from "./results";
+export * from "./results-json";
+export * from "./results-tables";
+export * from "./results-files";
+export * from "./paper";
