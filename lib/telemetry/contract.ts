@@ -130,9 +130,7 @@ export function readMetadata(dataset: string): { rows: MetadataRow[]; extraColum
 export function formatValue(v: number): string {
   if (Number.isNaN(v)) return "";
   const s = String(v);
-  if (s.length <= 15) return s;
-  const r = String(Number(v.toPrecision(15)));
-  return r.length < s.length ? r : s;
+  return s.length <= 15 ? s : String(Number(v.toPrecision(15)));
 }
 
 /** The CSV text of one job's node-runs (all must share the job id and the metric list). */
@@ -170,7 +168,7 @@ export function readJobCsv(file: string, labels?: Map<string, RunLabel>, problem
   const parsed = parseCsv(readFileOrThrow(file), { file, textColumns: new Set(["job_id", "node_id"]), problems });
   const col = (name: string): number => parsed.header.indexOf(name);
   for (const id of ID_COLUMNS) if (col(id) < 0) throw new InputError(`header lacks column '${id}' (expected job_id,node_id,timestamp,<metric>::<sampler>...)`, { file, line: 1 });
-  if (parsed.rows === 0) throw new InputError("no data rows", { file });
+  if (parsed.rows === 0) throw new InputError("no numeric data: a header but no data rows", { file, line: 2 });
   const metricCols = parsed.header.map((_, i) => i).filter((i) => !(ID_COLUMNS as readonly string[]).includes(parsed.header[i]));
   if (metricCols.length === 0) throw new InputError("no metric columns after job_id,node_id,timestamp", { file, line: 1 });
   const jobs = parsed.text[col("job_id")]!;

@@ -79,7 +79,7 @@ export const GRID_POLICY =
  */
 export function orderSeries(series: SamplerSeries, node: string, problems: ProblemLog): SamplerSeries {
   const { times, file, sampler } = series;
-  const label = sampler === "" ? `node ${node}` : `node ${node}, sampler ${sampler}`;
+  const label = who(node, sampler);
   let order: number[] = [];
   let badTime = 0;
   for (let i = 0; i < times.length; i++) {
@@ -105,6 +105,11 @@ export function orderSeries(series: SamplerSeries, node: string, problems: Probl
   };
   const jobIds = series.jobIds;
   return { ...series, times: pick(times), columns: series.columns.map(pick), jobIds: jobIds === undefined ? undefined : order.map((i) => jobIds[i]) };
+}
+
+/** "node n, sampler s" for messages (series without a sampler name: "node n"). */
+function who(node: string, sampler: string): string {
+  return sampler === "" ? `node ${node}` : `node ${node}, sampler ${sampler}`;
 }
 
 interface Placed {
@@ -156,7 +161,7 @@ function place(series: SamplerSeries, phase: number, problems: ProblemLog, node:
     k++;
   }
   if (collapsed > 0) {
-    problems.add({ file: series.file, kind: "two-samples-one-second", message: `node ${node}, sampler ${series.sampler}: ${collapsed} sample(s) fell on a second that already had one`, action: "kept the sample nearer the whole second" });
+    problems.add({ file: series.file, kind: "two-samples-one-second", message: `${who(node, series.sampler)}: ${collapsed} sample(s) fell on a second that already had one`, action: "kept the sample nearer the whole second" });
   }
   const hasCounter = series.counters.some((c) => c);
   const first = k > 0 ? grid[0] : NaN;
@@ -189,18 +194,20 @@ export function alignNode(series: SamplerSeries[], node: string, problems: Probl
       lo = newLo;
       hi = newHi;
     } else {
-      problems.add({ file: p.series.file, kind: "sampler-left-out", message: `node ${node}, sampler ${p.series.sampler}: covers seconds ${p.first}..${p.last}, which overlap the other samplers' ${lo}..${hi} too little`, action: "left this sampler out of the node-run" });
+      problems.add({ file: p.series.file, kind: "sampler-left-out", message: `${who(node, p.series.sampler)}: covers seconds ${p.first}..${p.last}, which overlap the other samplers' ${lo}..${hi} too little`, action: "left this sampler out of the node-run" });
     }
   }
   if (!(hi >= lo)) {
     problems.add({ file: kept[0].series.file, kind: "too-short", message: `node ${node}: no second has a value from every sampler (a counter needs two samples)`, action: "skipped the node" });
     return undefined;
   }
-  // Report edges cut because not every sampler covered them.
-  const earliest = Math.min(...kept.map((p) => p.usableFirst));
-  const latest = Math.max(...kept.map((p) => p.last));
-  if (lo > earliest || latest > hi) {
-    problems.add({ file: kept[0].series.file, kind: "edges-trimmed", message: `node ${node}: samplers start and stop at different seconds (usable ${earliest}..${latest})`, action: `kept ${lo}..${hi}, the seconds every sampler covers: ${lo - earliest} s cut at the start, ${latest - hi} s at the end` });
+  // Report edges cut because not every sampler covered them (the first counter
+  // difference is policy, not a cut).
+  const firstDifference = kept.some((p) => p.usableFirst > p.first) ? 1 : 0;
+  const cutStart = lo - Math.min(...kept.map((p) => p.first)) - firstDifference;
+  const cutEnd = Math.max(...kept.map((p) => p.last)) - hi;
+  if (cutStart > 0 || cutEnd > 0) {
+    problems.add({ file: kept[0].series.file, kind: "edges-trimmed", message: `node ${node}: samplers start and stop at different seconds`, action: `kept ${lo}..${hi}, the seconds every sampler covers: ${cutStart} s cut at the start, ${cutEnd} s at the end` });
   }
 
   kept.sort((a, b) => a.series.sampler.localeCompare(b.series.sampler));
@@ -223,13 +230,13 @@ export function alignNode(series: SamplerSeries[], node: string, problems: Probl
       values.push(column);
       counters.push(s.counters[m]);
     }
-    if (resets > 0) problems.add({ file: s.file, kind: "counter-reset", message: `node ${node}, sampler ${s.sampler}: counters went backwards ${resets} time(s)`, action: "treated each such step as a missing second (filled like a gap), never a negative rate" });
+    if (resets > 0) problems.add({ file: s.file, kind: "counter-reset", message: `${who(node, s.sampler)}: counters went backwards ${resets} time(s)`, action: "treated each such step as a missing second (filled like a gap), never a negative rate" });
   }
   for (const p of kept) {
     const gaps = missingSeconds(p, lo, hi, maxGap);
     if (gaps.count === 0) continue;
     const filled = `filled ${gaps.count - gaps.longCount} gap(s) of up to ${maxGap} s (levels interpolated, counters at the mean rate)`;
-    problems.add({ file: p.series.file, kind: "gap", message: `node ${node}, sampler ${p.series.sampler}: ${gaps.seconds} second(s) without a sample in ${gaps.count} gap(s), longest ${gaps.longest} s`, action: gaps.longCount === 0 ? filled : `${filled}; left ${gaps.longCount} longer gap(s), ${gaps.longSeconds} s, as NaN` });
+    problems.add({ file: p.series.file, kind: "gap", message: `${who(node, p.series.sampler)}: ${gaps.seconds} second(s) without a sample in ${gaps.count} gap(s), longest ${gaps.longest} s`, action: gaps.longCount === 0 ? filled : `${filled}; left ${gaps.longCount} longer gap(s), ${gaps.longSeconds} s, as NaN` });
   }
   return { timestamps, metrics, values, counters, samplers: kept.map((p) => p.series.sampler), jobIds: jobIdsPerSecond(kept, lo, length), firstSecond };
 }

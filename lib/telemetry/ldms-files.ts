@@ -20,6 +20,11 @@ import { firstLine, isLdmsHeader } from "./sniff";
 export interface SamplerFile {
   file: string;
   sampler: string;
+  /**
+   * store_csv's `altheader` option writes the header to `<name>.HEADER` and the rows,
+   * without a header, to `<name>` or `<name>.<epoch>`: then this is the header's file.
+   */
+  headerFile?: string;
 }
 
 export interface LdmsRun {
@@ -43,7 +48,8 @@ export function samplerName(file: string): string {
 /** Every LDMS sampler file under `root` (or `root` itself), in sorted path order. */
 export function findSamplerFiles(root: string, problems: ProblemLog): SamplerFile[] {
   const found: SamplerFile[] = [];
-  const ignored: string[] = [];
+  let ignored: string[] = [];
+  const headers = new Map<string, string>();
   const empty: string[] = [];
   let visited = 0;
   const visit = (p: string, depth: number): void => {
@@ -74,10 +80,28 @@ export function findSamplerFiles(root: string, problems: ProblemLog): SamplerFil
       empty.push(p);
       return;
     }
-    if (isLdmsHeader(firstLine(p))) found.push({ file: p, sampler: samplerName(p) });
+    const ldms = isLdmsHeader(firstLine(p));
+    const alt = /^(.*)\.HEADER(\.\d+)?$/.exec(path.basename(p));
+    if (ldms && alt !== null) headers.set(path.join(path.dirname(p), alt[1]), p);
+    else if (ldms) found.push({ file: p, sampler: samplerName(p) });
     else ignored.push(p);
   };
   visit(root, 0);
+  if (headers.size > 0) {
+    ignored = ignored.filter((file) => {
+      const name = path.basename(file);
+      if (name.endsWith(".KIND")) return true;
+      for (const [base, headerFile] of headers) {
+        const b = path.basename(base);
+        if (path.dirname(file) === path.dirname(base) && (name === b || name.startsWith(b + "."))) {
+          found.push({ file, sampler: samplerName(base), headerFile });
+          return false;
+        }
+      }
+      return true;
+    });
+    found.sort((a, b) => a.file.localeCompare(b.file));
+  }
   if (found.length > 0) {
     for (const file of empty) problems.add({ file, kind: "empty-file", message: "empty file (a sampler that wrote nothing?)", action: "skipped it" });
     if (ignored.length > 0) problems.add({ file: ignored[0], kind: "not-a-sampler-file", message: `${ignored.length} file(s) without an LDMS header, e.g. this one`, action: "ignored them" });

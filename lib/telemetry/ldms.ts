@@ -10,8 +10,9 @@
  * collections do give one host's samplers different ids (ldms-sw4lite: meminfo 1,
  * vmstat 2, procstat 3 on host `ubuntu-rog`), so it only splits a producer when one
  * sampler file carries several component ids for it (one aggregating producer
- * forwarding several nodes); then a node is `<ProducerName>:<component_id>`. Without a
- * ProducerName column (or with it empty) a node is its component_id.
+ * forwarding several nodes); then a node is `<ProducerName>:<component_id>`. Rows without
+ * a ProducerName follow the same rule on their component ids alone (one id per sampler
+ * file: one node, named by the id in the first sampler; several: one node per id).
  *
  * Jobs: rows carry `job_id`. When a node's rows name two or more non-zero job ids, the
  * node's grid is cut into one node-run per job (seconds with job 0 between jobs are
@@ -35,7 +36,7 @@ import { alignNode, orderSeries, type GridOptions, type SamplerSeries } from "./
 import { findSamplerFiles, groupRuns, runName, safeId, type LdmsRun, type SamplerFile } from "./ldms-files";
 import { unlabelled, type NodeRun } from "./noderun";
 import { ProblemLog } from "./problems";
-import { LDMS_ID_COLUMNS } from "./sniff";
+import { firstLine, LDMS_ID_COLUMNS } from "./sniff";
 import { toSeconds } from "./runtime-csv";
 import { InputError } from "../util/errors";
 
@@ -56,10 +57,18 @@ interface ParsedSamplerFile {
 }
 
 /** Parses one sampler file; undefined (reported) when nothing in it can be used. */
-function parseSamplerFile({ file, sampler }: SamplerFile, problems: ProblemLog): ParsedSamplerFile | undefined {
+function parseSamplerFile({ file, sampler, headerFile }: SamplerFile, problems: ProblemLog): ParsedSamplerFile | undefined {
   let parsed: ParsedCsv;
   try {
-    parsed = parseCsv(readFileOrThrow(file), { file, textColumns: LDMS_TEXT_COLUMNS, problems, skipCommentLines: true, dropUnterminatedLastLine: true });
+    if (headerFile === undefined) {
+      parsed = parseCsv(readFileOrThrow(file), { file, textColumns: LDMS_TEXT_COLUMNS, problems, skipCommentLines: true, dropUnterminatedLastLine: true });
+    } else {
+      // Rows whose header is in another file: parse them behind it, then give line numbers of the rows' own file.
+      const own = new ProblemLog();
+      const header = Buffer.from(firstLine(headerFile) + "\n");
+      parsed = parseCsv(Buffer.concat([header, readFileOrThrow(file)]), { file, textColumns: LDMS_TEXT_COLUMNS, problems: own, skipCommentLines: true, dropUnterminatedLastLine: true });
+      for (const p of own.problems) problems.add(p.line === 1 ? { ...p, file: headerFile } : { ...p, line: p.line === undefined ? undefined : p.line - 1 });
+    }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     problems.add({ file, kind: "unreadable", message: e.message.replace(`${file}: `, "").replace(/^.*?:\d+: /, ""), action: "skipped this sampler file" });
@@ -122,15 +131,15 @@ function timesOf(time: Float64Array, usec: Float64Array | undefined): Float64Arr
 
 /** Node key of every row of every file, by the rule in the module comment. */
 function nodeKeys(files: ParsedSamplerFile[], problems: ProblemLog): string[][] {
-  // Component ids each file carries per producer.
+  // Component ids each file carries per producer ("" when the file names none).
   const perProducer = new Map<string, { sampler: string; file: string; components: Set<string> }[]>();
   for (const f of files) {
-    if (f.producers === undefined) continue;
     const byProducer = new Map<string, Set<string>>();
     for (let r = 0; r < f.times.length; r++) {
-      const set = byProducer.get(f.producers[r]) ?? new Set<string>();
+      const p = f.producers?.[r] ?? "";
+      const set = byProducer.get(p) ?? new Set<string>();
       set.add(f.components?.[r] ?? "");
-      byProducer.set(f.producers[r], set);
+      byProducer.set(p, set);
     }
     for (const [p, components] of byProducer) {
       const list = perProducer.get(p) ?? [];
@@ -138,23 +147,27 @@ function nodeKeys(files: ParsedSamplerFile[], problems: ProblemLog): string[][] 
       perProducer.set(p, list);
     }
   }
-  const splitByComponent = new Set<string>();
+  // Producers whose files carry one component id each are one node.
+  const merged = new Map<string, string>();
   for (const [p, list] of perProducer) {
-    if (p === "") continue;
-    if (list.some((x) => x.components.size > 1)) splitByComponent.add(p);
-    else {
-      const ids = new Set(list.map((x) => [...x.components][0]));
-      if (ids.size > 1) {
-        problems.add({ file: list[0].file, kind: "component-ids-differ", message: `host ${p}: samplers carry different component_id values (${list.map((x) => `${x.sampler} ${[...x.components][0]}`).join(", ")})`, action: `read them as one node, ${p}, by ProducerName` });
-      }
+    if (list.some((x) => x.components.size > 1)) continue;
+    const ids = list.map((x) => [...x.components][0]);
+    const distinct = new Set(ids);
+    const first = [...list].sort((a, b) => a.sampler.localeCompare(b.sampler))[0];
+    const name = p !== "" ? p : [...first.components][0] || "node";
+    merged.set(p, name);
+    if (distinct.size > 1) {
+      const who = p !== "" ? `host ${p}: samplers carry` : "samplers without a ProducerName carry";
+      problems.add({ file: list[0].file, kind: "component-ids-differ", message: `${who} different component_id values (${list.map((x, i) => `${x.sampler} ${ids[i]}`).join(", ")})`, action: `read them as one node, ${name}${p !== "" ? ", by ProducerName" : " (one id per sampler file: one host's samplers)"}` });
     }
   }
   return files.map((f) =>
     Array.from({ length: f.times.length }, (_, r) => {
       const p = f.producers?.[r] ?? "";
+      const name = merged.get(p);
+      if (name !== undefined) return name;
       const c = f.components?.[r] ?? "";
-      if (p === "") return c === "" ? "node" : c;
-      return splitByComponent.has(p) ? `${p}:${c}` : p;
+      return p === "" ? c || "node" : `${p}:${c}`;
     }),
   );
 }

@@ -53,7 +53,7 @@ export function readRuntimeCsv(file: string, problems: ProblemLog, options: Grid
   const timeCol = TIME_COLUMNS.map((c) => h.indexOf(c)).find((i) => i >= 0) ?? -1;
   const jobCol = JOB_COLUMNS.map((c) => h.indexOf(c)).find((i) => i >= 0) ?? -1;
   if (nodeCol < 0 || timeCol < 0) throw new InputError("header needs a node column (component_id or node_id) and a timestamp column", { file, line: 1 });
-  if (parsed.rows === 0) throw new InputError("no data rows", { file });
+  if (parsed.rows === 0) throw new InputError("no numeric data: a header but no data rows", { file, line: 2 });
   const metricCols: number[] = [];
   for (let c = 0; c < h.length; c++) {
     if (c === nodeCol || c === timeCol || c === jobCol || textColumns.has(h[c]) || isIndexColumn(h[c])) continue;
