@@ -4,16 +4,10 @@ import { ProblemLog } from "../lib/telemetry/problems";
 
 const utf8 = (s: string): Buffer => Buffer.from(s, "utf8");
 
-/** Deterministic generator for test data (mulberry32). */
+/** Deterministic test data: a 32-bit linear congruential generator (Numerical Recipes constants). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let x = seed >>> 0;
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 function randomDecimal(random: () => number, maxDigits: number): string {

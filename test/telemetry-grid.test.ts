@@ -75,6 +75,16 @@ describe("telemetry: 1 Hz grid and counters", () => {
     assert.match(gap.action, /left 1 longer gap\(s\), 9 s, as NaN/);
   });
 
+  it("fills between samples of a sampler slower than 1 Hz and reports its interval", () => {
+    const p = new ProblemLog();
+    const t = [0, 10, 20, 30, 40];
+    const g = alignNode([series("vmstat", t, { nr_free_pages: t.map((x) => 2 * x), pgfault: t.map((x) => 3 * x) }, ["pgfault"])], "n", p)!;
+    assert.equal(g.timestamps.length, 40);
+    assert.deepEqual(col(g, "nr_free_pages::vmstat").slice(0, 3), [2, 4, 6]);
+    assert.ok(col(g, "pgfault::vmstat").every((v) => v === 3));
+    assert.deepEqual(kinds(p), ["sampling-interval"]);
+  });
+
   it("honours maxGapSeconds = 0 (no filling)", () => {
     const g = alignNode([series("meminfo", [0, 1, 3], { MemFree: [1, 2, 4] })], "n", new ProblemLog(), { maxGapSeconds: 0 })!;
     const v = col(g, "MemFree::meminfo");

@@ -260,31 +260,32 @@ export function parseCsv(input: Uint8Array, options: ParseOptions): ParsedCsv {
           negative = true;
           b = buf[++e];
         }
+        // Digits accumulate into a double, exact while there are at most 15 of them
+        // (leading zeros included: a longer cell re-reads through fastNumber, which
+        // counts significant digits only).
         let mantissa = 0;
-        let digits = 0;
-        let seen = 0;
-        let scale = 0;
+        const intStart = e;
         let d = b - ZERO;
         while (d >= 0 && d <= 9) {
-          if (mantissa !== 0 || d !== 0) digits++;
           mantissa = mantissa * 10 + d;
-          seen++;
           d = buf[++e] - ZERO;
         }
+        let seen = e - intStart;
+        let scale = 0;
         b = d + ZERO;
         if (b === DOT) {
+          const fracStart = e + 1;
           d = buf[++e] - ZERO;
           while (d >= 0 && d <= 9) {
-            if (mantissa !== 0 || d !== 0) digits++;
             mantissa = mantissa * 10 + d;
-            seen++;
-            scale--;
             d = buf[++e] - ZERO;
           }
+          scale = fracStart - e;
+          seen -= scale;
           b = d + ZERO;
         }
         let v: number;
-        if (ENDS_CELL[b] === 1 && seen > 0 && digits <= 15 && scale >= -22) {
+        if (ENDS_CELL[b] === 1 && seen > 0 && seen <= 15) {
           v = scale === 0 ? mantissa : mantissa / POW10[-scale];
           if (negative) v = -v;
         } else {

@@ -19,6 +19,8 @@
  *   at the first difference. A counter that goes backwards was reset (reboot, wrap,
  *   a CPU going offline): that step's rate is unknown, becomes a missing second, and
  *   is filled like a gap below, never a negative rate.
+ * - A sampler slower than 1 Hz (median step of k seconds) is reported, and its k - 1
+ *   seconds between samples are filled like gaps (gap limits grow by k - 1).
  * - Gaps: a counter's rate over a gap of up to `maxGapSeconds` missing seconds is the
  *   mean rate over the gap, given to every second of it (the cumulative counter
  *   interpolated linearly); a level is interpolated linearly. Longer gaps stay NaN
@@ -71,7 +73,7 @@ export interface GriddedNode {
 
 /** One paragraph for reports. */
 export const GRID_POLICY =
-  "Samplers of a node are put on one grid of whole seconds (a sample at t goes to round(t - phase), phase = the node's circular-mean sub-second offset; of two samples on one second the nearer is kept) over the span all samplers cover (a sampler that would halve that span is left out and reported). Counters become (c_t - c_prev)/(t - t_prev) with actual sample times; the grid starts at a counter's second sample (no rate before it), as E2EWatch's files start at the first difference; a counter going backwards is a reset whose step is treated as missing. Gaps of up to maxGapSeconds missing seconds are filled (levels linearly, counters with the mean rate over the gap); longer gaps stay NaN and are reported.";
+  "Samplers of a node are put on one grid of whole seconds (a sample at t goes to round(t - phase), phase = the node's circular-mean sub-second offset; of two samples on one second the nearer is kept) over the span all samplers cover (a sampler that would halve that span is left out and reported). Counters become (c_t - c_prev)/(t - t_prev) with actual sample times; the grid starts at a counter's second sample (no rate before it), as E2EWatch's files start at the first difference; a counter going backwards is a reset whose step is treated as missing. Gaps of up to maxGapSeconds missing seconds are filled (levels linearly, counters with the mean rate over the gap); longer gaps stay NaN and are reported. A sampler slower than 1 Hz (step k s) has its k - 1 seconds between samples filled the same way and is reported.";
 
 /**
  * A series in time order: rows sorted by time (stable), exact repeats of a time dropped
@@ -122,6 +124,8 @@ interface Placed {
   last: number;
   /** First second the series can give a value for every metric (one later with counters). */
   usableFirst: number;
+  /** The sampler's usual step in seconds (median); 1 for 1 Hz sampling. */
+  step: number;
 }
 
 /** Circular mean of the sub-second parts of all sample times, in [0, 1). */
@@ -165,7 +169,10 @@ function place(series: SamplerSeries, phase: number, problems: ProblemLog, node:
   }
   const hasCounter = series.counters.some((c) => c);
   const first = k > 0 ? grid[0] : NaN;
-  return { series, grid: grid.subarray(0, k), rows: rows.subarray(0, k), first, last: k > 0 ? grid[k - 1] : NaN, usableFirst: hasCounter ? first + 1 : first };
+  const steps = Float64Array.from({ length: Math.max(0, k - 1) }, (_, i) => grid[i + 1] - grid[i]).sort();
+  const step = steps.length > 0 ? Math.max(1, steps[(steps.length - 1) >> 1]) : 1;
+  if (step > 1) problems.add({ file: series.file, kind: "sampling-interval", message: `${who(node, series.sampler)}: sampled every ${step} s, not every second`, action: `filled the seconds between samples like gaps (levels interpolated, counters at the mean rate); gaps are counted beyond ${step} s` });
+  return { series, grid: grid.subarray(0, k), rows: rows.subarray(0, k), first, last: k > 0 ? grid[k - 1] : NaN, usableFirst: hasCounter ? first + 1 : first, step };
 }
 
 /**
@@ -220,11 +227,14 @@ export function alignNode(series: SamplerSeries[], node: string, problems: Probl
   for (const p of kept) {
     const s = p.series;
     let resets = 0;
+    // A sampler slower than 1 Hz has step - 1 empty seconds between samples by design.
+    const limit = maxGap + p.step - 1;
     for (let m = 0; m < s.metrics.length; m++) {
       const column = new Float64Array(length).fill(NaN);
-      if (s.counters[m]) resets += fillCounter(p, m, lo, column, maxGap);
-      else fillLevel(p, m, lo, column);
-      fillShortGaps(column, maxGap);
+      if (s.counters[m]) resets += fillCounter(p, m, lo, column, limit);
+      else fillLevel(p, m, lo, column, limit);
+      // Counter resets leave missing steps; fill them like gaps.
+      if (s.counters[m]) fillShortGaps(column, limit);
       // A series without a sampler name (E2EWatch runtime CSVs) carries full names.
       metrics.push(s.sampler === "" ? s.metrics[m] : `${s.metrics[m]}::${s.sampler}`);
       values.push(column);
@@ -233,20 +243,35 @@ export function alignNode(series: SamplerSeries[], node: string, problems: Probl
     if (resets > 0) problems.add({ file: s.file, kind: "counter-reset", message: `${who(node, s.sampler)}: counters went backwards ${resets} time(s)`, action: "treated each such step as a missing second (filled like a gap), never a negative rate" });
   }
   for (const p of kept) {
-    const gaps = missingSeconds(p, lo, hi, maxGap);
+    const limit = maxGap + p.step - 1;
+    const gaps = missingSeconds(p, lo, hi, p.step - 1, limit);
     if (gaps.count === 0) continue;
-    const filled = `filled ${gaps.count - gaps.longCount} gap(s) of up to ${maxGap} s (levels interpolated, counters at the mean rate)`;
+    const filled = `filled ${gaps.count - gaps.longCount} gap(s) of up to ${limit} s (levels interpolated, counters at the mean rate)`;
     problems.add({ file: p.series.file, kind: "gap", message: `${who(node, p.series.sampler)}: ${gaps.seconds} second(s) without a sample in ${gaps.count} gap(s), longest ${gaps.longest} s`, action: gaps.longCount === 0 ? filled : `${filled}; left ${gaps.longCount} longer gap(s), ${gaps.longSeconds} s, as NaN` });
   }
   return { timestamps, metrics, values, counters, samplers: kept.map((p) => p.series.sampler), jobIds: jobIdsPerSecond(kept, lo, length), firstSecond };
 }
 
-/** Levels: each sample on its second; gaps are filled afterwards. */
-function fillLevel(p: Placed, m: number, lo: number, column: Float64Array): void {
+/**
+ * Levels: each sample on its second, and linear interpolation over gaps of up to
+ * `maxGap` seconds between valid samples (also ones just outside the grid's extent).
+ */
+function fillLevel(p: Placed, m: number, lo: number, column: Float64Array, maxGap: number): void {
   const src = p.series.columns[m];
+  let prevK = -1;
   for (let k = 0; k < p.grid.length; k++) {
+    const v = src[p.rows[k]];
+    if (Number.isNaN(v)) continue;
     const i = p.grid[k] - lo;
-    if (i >= 0 && i < column.length) column[i] = src[p.rows[k]];
+    if (prevK >= 0) {
+      const j = p.grid[prevK] - lo;
+      if (i - j - 1 <= maxGap) {
+        const a = src[p.rows[prevK]];
+        for (let x = Math.max(j + 1, 0); x < i && x < column.length; x++) column[x] = a + ((v - a) * (x - j)) / (i - j);
+      }
+    }
+    if (i >= 0 && i < column.length) column[i] = v;
+    prevK = k;
   }
 }
 
@@ -281,7 +306,7 @@ function fillCounter(p: Placed, m: number, lo: number, column: Float64Array, max
   return resets;
 }
 
-/** Linear interpolation over interior NaN runs of at most `maxGap` values. */
+/** Linear interpolation over interior NaN runs of at most `maxGap` values (missing rates after a reset). */
 function fillShortGaps(column: Float64Array, maxGap: number): void {
   let lastValid = -1;
   for (let i = 0; i < column.length; i++) {
@@ -296,13 +321,13 @@ function fillShortGaps(column: Float64Array, maxGap: number): void {
   }
 }
 
-/** Runs of seconds in [lo, hi] without a sample of this sampler. */
-function missingSeconds(p: Placed, lo: number, hi: number, maxGap: number): { count: number; seconds: number; longest: number; longCount: number; longSeconds: number } {
+/** Runs of seconds in [lo, hi] without a sample of this sampler, longer than `expected` (its step - 1). */
+function missingSeconds(p: Placed, lo: number, hi: number, expected: number, maxGap: number): { count: number; seconds: number; longest: number; longCount: number; longSeconds: number } {
   const out = { count: 0, seconds: 0, longest: 0, longCount: 0, longSeconds: 0 };
   let prev = lo - 1;
   const visit = (g: number): void => {
     const run = g - prev - 1;
-    if (run > 0) {
+    if (run > expected) {
       out.count++;
       out.seconds += run;
       out.longest = Math.max(out.longest, run);

@@ -10,3 +10,6 @@ export * from "./runtime-csv";
 export * from "./pandas-hdf";
 export * from "./hdf-sources";
 export * from "./source";
+export * from "./inspect";
+export * from "./import";
+export * from "./sniff";
