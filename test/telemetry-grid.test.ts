@@ -99,16 +99,17 @@ describe("telemetry: 1 Hz grid and counters", () => {
     assert.deepEqual(kinds(p), ["two-samples-one-second"]);
   });
 
-  it("cuts to the seconds every sampler covers and leaves out a sampler that barely overlaps", () => {
+  it("cuts to the seconds every sampler covers, keeping every metric, and leaves out a sampler from another time", () => {
     const p = new ProblemLog();
     const long = series("meminfo", Array.from({ length: 20 }, (_, i) => i), { MemFree: Array.from({ length: 20 }, (_, i) => i) });
     const late = series("vmstat", Array.from({ length: 18 }, (_, i) => i + 2), { nr_free_pages: Array.from({ length: 18 }, () => 1) });
-    const stray = series("procstat", [17, 18, 19], { procs_running: [1, 1, 1] });
-    const g = alignNode([long, late, stray], "n", p)!;
-    assert.deepEqual(g.samplers, ["meminfo", "vmstat"]);
-    assert.equal(g.timestamps[0], 2);
-    assert.equal(g.timestamps.length, 18);
+    const early = series("procstat", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { procs_running: Array(11).fill(1) });
+    const stray = series("loadavg", [500, 501], { load1min: [1, 1] });
+    const g = alignNode([long, late, early, stray], "n", p)!;
+    assert.deepEqual(g.samplers, ["meminfo", "procstat", "vmstat"]);
+    assert.deepEqual([g.timestamps[0], g.timestamps[g.timestamps.length - 1]], [2, 10]);
     assert.deepEqual(kinds(p).sort(), ["edges-trimmed", "sampler-left-out"]);
+    assert.match(p.problems.find((x) => x.kind === "edges-trimmed")!.action, /2 s cut at the start, 9 s at the end/);
   });
 
   it("refuses a node with no common second, and one counter sample is not enough", () => {

@@ -8,9 +8,11 @@
  *   circular mean of the fractional parts of all its timestamps; a sample at time t
  *   lands on second round(t - phase). Two samples of one sampler on one second: the
  *   one nearer the grid point is kept.
- * - Extent: the seconds every included sampler covers. Samplers are taken longest
- *   first; one whose span would cut the common span below half the longest span is
- *   left out and reported (a sampler file from another time, or one that stopped early).
+ * - Extent: the seconds every sampler covers, so every node-run of a collection has
+ *   the same metrics (the features stage and `import` need that) even when one sampler
+ *   started late or stopped early; what was cut is reported. Samplers are taken
+ *   longest first; only one that does not overlap the others at all (a file from
+ *   another time) is left out, and reported.
  * - Counters: the value at second g is (c(t_g) - c(t_prev)) / (t_g - t_prev), the
  *   counter's increase per second since its previous sample, using the actual sample
  *   times (LDMS steps are 1 s give or take a few ms; longer after a missed sample).
@@ -73,7 +75,7 @@ export interface GriddedNode {
 
 /** One paragraph for reports. */
 export const GRID_POLICY =
-  "Samplers of a node are put on one grid of whole seconds (a sample at t goes to round(t - phase), phase = the node's circular-mean sub-second offset; of two samples on one second the nearer is kept) over the span all samplers cover (a sampler that would halve that span is left out and reported). Counters become (c_t - c_prev)/(t - t_prev) with actual sample times; the grid starts at a counter's second sample (no rate before it), as E2EWatch's files start at the first difference; a counter going backwards is a reset whose step is treated as missing. Gaps of up to maxGapSeconds missing seconds are filled (levels linearly, counters with the mean rate over the gap); longer gaps stay NaN and are reported. A sampler slower than 1 Hz (step k s) has its k - 1 seconds between samples filled the same way and is reported.";
+  "Samplers of a node are put on one grid of whole seconds (a sample at t goes to round(t - phase), phase = the node's circular-mean sub-second offset; of two samples on one second the nearer is kept) over the span all samplers cover, so runs keep every metric (only a sampler that does not overlap the others is left out; cuts are reported). Counters become (c_t - c_prev)/(t - t_prev) with actual sample times; the grid starts at a counter's second sample (no rate before it), as E2EWatch's files start at the first difference; a counter going backwards is a reset whose step is treated as missing. Gaps of up to maxGapSeconds missing seconds are filled (levels linearly, counters with the mean rate over the gap); longer gaps stay NaN and are reported. A sampler slower than 1 Hz (step k s) has its k - 1 seconds between samples filled the same way and is reported.";
 
 /**
  * A series in time order: rows sorted by time (stable), exact repeats of a time dropped
@@ -107,6 +109,17 @@ export function orderSeries(series: SamplerSeries, node: string, problems: Probl
   };
   const jobIds = series.jobIds;
   return { ...series, times: pick(times), columns: series.columns.map(pick), jobIds: jobIds === undefined ? undefined : order.map((i) => jobIds[i]) };
+}
+
+/**
+ * Times in seconds whatever their unit, told by the size of the median: epoch seconds
+ * are ~1.7e9, milliseconds ~1.7e12 (E2EWatch runtime CSVs), micro- and nanoseconds more.
+ */
+export function toSeconds(time: Float64Array): Float64Array {
+  const valid = time.filter((t) => !Number.isNaN(t)).sort();
+  const median = valid.length > 0 ? valid[valid.length >> 1] : 0;
+  const scale = median > 1e17 ? 1e-9 : median > 1e14 ? 1e-6 : median > 1e11 ? 1e-3 : 1;
+  return scale === 1 ? Float64Array.from(time) : time.map((t) => t * scale);
 }
 
 /** "node n, sampler s" for messages (series without a sampler name: "node n"). */
@@ -187,21 +200,20 @@ export function alignNode(series: SamplerSeries[], node: string, problems: Probl
   const placed = nonEmpty.map((s) => place(s, phase, problems, node));
   const firstSecond = Math.min(...placed.map((p) => p.first));
 
-  // Longest span first; keep a sampler only if the common span stays at least half the longest.
+  // Longest span first; keep every sampler that leaves a common second.
   const bySpan = [...placed].sort((a, b) => b.last - b.usableFirst - (a.last - a.usableFirst) || a.series.sampler.localeCompare(b.series.sampler));
-  const longest = bySpan[0].last - bySpan[0].usableFirst + 1;
   let lo = -Infinity;
   let hi = Infinity;
   const kept: Placed[] = [];
   for (const p of bySpan) {
     const newLo = Math.max(lo, p.usableFirst);
     const newHi = Math.min(hi, p.last);
-    if (kept.length === 0 || newHi - newLo + 1 >= longest / 2) {
+    if (kept.length === 0 || newHi >= newLo) {
       kept.push(p);
       lo = newLo;
       hi = newHi;
     } else {
-      problems.add({ file: p.series.file, kind: "sampler-left-out", message: `${who(node, p.series.sampler)}: covers seconds ${p.first}..${p.last}, which overlap the other samplers' ${lo}..${hi} too little`, action: "left this sampler out of the node-run" });
+      problems.add({ file: p.series.file, kind: "sampler-left-out", message: `${who(node, p.series.sampler)}: covers seconds ${p.first}..${p.last}, which do not overlap the other samplers' ${lo}..${hi}`, action: "left this sampler out of the node-run" });
     }
   }
   if (!(hi >= lo)) {

@@ -26,18 +26,17 @@
  * while being written), lines starting with `#` after the header are skipped, columns
  * with no number in them (text) are dropped; all of it is reported.
  *
- * An LDMS source is read whole (not job by job): a day of 1 Hz samples of one node is a
- * few MB per sampler.
+ * An LDMS source is read whole (not job by job): an hour of 1 Hz samples of one node is
+ * a few MB per sampler (procstat with 20 per-core columns: ~5 MB).
  */
 import { parseCsv, type ParsedCsv } from "./csv";
 import { readFileOrThrow } from "./contract";
 import { isCounter } from "./counters";
-import { alignNode, orderSeries, type GridOptions, type SamplerSeries } from "./grid";
+import { alignNode, orderSeries, toSeconds, type GridOptions, type SamplerSeries } from "./grid";
 import { findSamplerFiles, groupRuns, runName, safeId, type LdmsRun, type SamplerFile } from "./ldms-files";
 import { unlabelled, type NodeRun } from "./noderun";
 import { ProblemLog } from "./problems";
 import { firstLine, LDMS_ID_COLUMNS } from "./sniff";
-import { toSeconds } from "./runtime-csv";
 import { InputError } from "../util/errors";
 
 export interface LdmsReadOptions extends GridOptions {}

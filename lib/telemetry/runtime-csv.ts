@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { parseCsv } from "./csv";
 import { readFileOrThrow } from "./contract";
 import { guessSampler } from "./counters";
-import { alignNode, orderSeries, type GridOptions } from "./grid";
+import { alignNode, orderSeries, toSeconds, type GridOptions } from "./grid";
 import { safeId } from "./ldms-files";
 import { unlabelled, type NodeRun } from "./noderun";
 import type { ProblemLog } from "./problems";
@@ -90,12 +90,4 @@ export function readRuntimeCsv(file: string, problems: ProblemLog, options: Grid
     byJob.set(job, list);
   }
   return [...byJob.values()];
-}
-
-/** Times in seconds, whatever the unit (by the size of the median). */
-export function toSeconds(time: Float64Array): Float64Array {
-  const valid = time.filter((t) => !Number.isNaN(t)).sort();
-  const median = valid.length > 0 ? valid[valid.length >> 1] : 0;
-  const scale = median > 1e17 ? 1e-9 : median > 1e14 ? 1e-6 : median > 1e11 ? 1e-3 : 1;
-  return scale === 1 ? Float64Array.from(time) : time.map((t) => t * scale);
 }
