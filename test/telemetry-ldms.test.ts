@@ -191,6 +191,13 @@ describe("telemetry: LDMS store_csv, faults", () => {
     assert.ok(kinds(source).includes("several-jobs"));
   });
 
+  it("joins one-folder-per-node runs that share an LDMS job id into one job", async () => {
+    for (const host of ["n1", "n2"]) writeSampler(dir, { file: `${host}/meminfo`, producer: host, job: 900, metrics: ["MemFree"], rows: rowsAt(100, 6, (i) => [i]) });
+    writeSampler(dir, { file: "n3/meminfo", producer: "n3", metrics: ["MemFree"], rows: rowsAt(100, 6, (i) => [i]) });
+    const jobs = await readAll(openSource(dir));
+    assert.deepEqual(jobs.map((j) => j.map((r) => `${r.jobId}/${r.nodeId}`)), [["n3/n3"], ["900/n1", "900/n2"]]);
+  });
+
   it("skips a repeated header line and takes times in milliseconds", async () => {
     const text = "#Time,Time_usec,ProducerName,component_id,job_id,app_id,MemFree\n" + Array.from({ length: 8 }, (_, i) => `${(1700000000 + i) * 1000},0,h,1,0,0,${i}\n`).join("");
     const lines = text.split("\n");

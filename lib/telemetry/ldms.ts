@@ -26,8 +26,8 @@
  * while being written), lines starting with `#` after the header are skipped, columns
  * with no number in them (text) are dropped; all of it is reported.
  *
- * An LDMS source is read whole (not job by job): an hour of 1 Hz samples of one node is
- * a few MB per sampler (procstat with 20 per-core columns: ~5 MB).
+ * An LDMS source is read run folder by run folder, each whole: an hour of 1 Hz samples
+ * of one node is a few MB per sampler (procstat with 20 per-core columns: ~5 MB).
  */
 import { parseCsv, type ParsedCsv } from "./csv";
 import { readFileOrThrow } from "./contract";
@@ -271,22 +271,25 @@ export function ldmsRuns(root: string, problems: ProblemLog): LdmsRun[] {
 }
 
 /**
- * All node-runs under `root`, grouped by job. Runs without job ids in their samples
- * become one job each, named after the run folder (made unique if two share a name);
- * the same non-zero job id in several runs (one folder per node) joins them.
+ * All node-runs under `root`, job by job. Runs without job ids in their samples become
+ * one job each, named after the run folder (made unique if two share a name) and
+ * yielded as soon as the run is read; node-runs with LDMS job ids are held to the end,
+ * because the same id in several runs (one folder per node) makes one job.
  */
-export function readLdms(root: string, problems: ProblemLog, options: LdmsReadOptions = {}): NodeRun[][] {
-  const runs = ldmsRuns(root, problems);
+export function* readLdmsJobs(root: string, problems: ProblemLog, options: LdmsReadOptions = {}): Generator<NodeRun[]> {
   const byJob = new Map<string, NodeRun[]>();
   const usedNames = new Set<string>();
-  for (const run of runs) {
+  for (const run of ldmsRuns(root, problems)) {
     // Folder-named jobs must not collide with each other.
     const base = runName(run);
     let name = base;
     for (let k = 2; usedNames.has(name); k++) name = `${base}-${k}`;
     usedNames.add(name);
     const nodeRuns = readLdmsRun(run, problems, options, name);
+    const named = nodeRuns.filter((r) => r.jobId === name);
+    if (named.length > 0) yield named;
     for (const r of nodeRuns) {
+      if (r.jobId === name) continue;
       const list = byJob.get(r.jobId) ?? [];
       if (list.some((x) => x.nodeId === r.nodeId)) {
         problems.add({ file: run.root, kind: "duplicate-node", message: `node ${r.nodeId} of job ${r.jobId} appears in two runs`, action: "kept the first" });
@@ -296,5 +299,16 @@ export function readLdms(root: string, problems: ProblemLog, options: LdmsReadOp
       byJob.set(r.jobId, list);
     }
   }
-  return [...byJob.values()];
+  for (const [jobId, runs] of byJob) {
+    if (usedNames.has(jobId)) {
+      problems.add({ file: root, kind: "job-id-clash", message: `LDMS job id ${jobId} is also the name of a run folder read as a job`, action: `renamed the LDMS job to ${jobId}-job` });
+      for (const r of runs) r.jobId = `${jobId}-job`;
+    }
+    yield runs;
+  }
+}
+
+/** `readLdmsJobs` collected into an array. */
+export function readLdms(root: string, problems: ProblemLog, options: LdmsReadOptions = {}): NodeRun[][] {
+  return [...readLdmsJobs(root, problems, options)];
 }

@@ -12,7 +12,7 @@ import { parseHeaderLine } from "./csv";
 import type { GridOptions } from "./grid";
 import { findHdfFiles, hdfLayout, readHdfJobs } from "./hdf-sources";
 import { findSamplerFiles, groupRuns } from "./ldms-files";
-import { readLdms } from "./ldms";
+import { readLdmsJobs } from "./ldms";
 import type { NodeRun } from "./noderun";
 import { isHdf5File } from "./pandas-hdf";
 import { isRuntimeHeader, readRuntimeCsv } from "./runtime-csv";
@@ -48,7 +48,7 @@ export function acceptedFormats(): string {
 export interface TelemetrySource {
   path: string;
   format: SourceFormat;
-  /** Node-runs grouped by job, read lazily (LDMS sources are read whole on the first step). */
+  /** Node-runs grouped by job, read lazily (LDMS: run folder by run folder). */
   jobs(): AsyncGenerator<NodeRun[]>;
   /** Problems found so far (complete once `jobs()` has been consumed). */
   problems: ProblemLog;
@@ -157,12 +157,15 @@ function ldmsSource(p: string, problems: ProblemLog, options: OpenOptions): Tele
     format: "ldms",
     problems,
     async *jobs() {
-      const jobs = readLdms(p, problems, options);
-      if (jobs.length === 0) {
+      let any = false;
+      for (const job of readLdmsJobs(p, problems, options)) {
+        any = true;
+        yield job;
+      }
+      if (!any) {
         const reason = problems.problems.find((x) => x.kind !== "not-a-sampler-file");
         throw new InputError(`no numeric data: no sampler file gave a usable sample${reason !== undefined ? ` (${reason.message}: ${reason.file})` : ""}`, { file: p });
       }
-      yield* jobs;
     },
   };
 }

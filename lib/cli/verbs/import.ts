@@ -8,10 +8,10 @@ import { DEFAULT_MAX_GAP_SECONDS } from "../../telemetry/grid";
 import { formatProblem } from "../../telemetry/problems";
 import { acceptedFormats } from "../../telemetry/source";
 import { InputError, UsageError } from "../../util/errors";
-import { numberOption, stringOption, type Verb } from "../verb";
+import { numberOption, stringOption, type OptionValues, type Verb } from "../verb";
 
-function required(values: Record<string, unknown>, name: string): string {
-  const v = stringOption(values as never, name);
+function required(values: OptionValues, name: string): string {
+  const v = stringOption(values, name);
   if (v === undefined || v.trim() === "") throw new UsageError(`--${name} is required`);
   return v.trim();
 }
