@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DatasetWriter, readDataset, readJobCsv, readMetadata, parseCsv, parseNumber, ProblemLog, openSource, type NodeRun } from "../lib/telemetry";
+import { DatasetWriter, readDataset, readJobCsv, readMetadata, parseCsv, parseNumber, ProblemLog, openSource, formatValue, jobCsv, type NodeRun } from "../lib/telemetry";
 import { InputError } from "../lib/util/errors";
 import { tempDir, sharedData } from "./helpers";
 
@@ -97,6 +97,42 @@ describe("telemetry: contract data sets", () => {
     fs.writeFileSync(path.join(dir, "metadata.csv"), "node_id,job_id,app,input,anomaly,intensity,anomaly_start,anomaly_end\nn1,1,a,i,memleak,,50,20\n");
     assert.throws(() => readMetadata(dir), (e: unknown) => e instanceof InputError && /metadata.csv:2: anomaly_end 20 is not after anomaly_start 50/.test(e.message));
     assert.throws(() => openSource(path.join(dir, "nope")), /no such file or folder/);
+  });
+
+  it("writes numbers with at most 15 significant digits, exactly when they have fewer", () => {
+    assert.equal(formatValue(NaN), "");
+    assert.equal(formatValue(65682500), "65682500");
+    assert.equal(formatValue(0.25), "0.25");
+    assert.equal(formatValue(1804.5425671333733), "1804.54256713337");
+    assert.equal(formatValue(1 / 3), "0.333333333333333");
+    assert.equal(formatValue(-2.5e-7), "-2.5e-7");
+    assert.equal(formatValue(12345678901234567890), "12345678901234600000");
+    for (const v of [1804.5425671333733, 1 / 3, Math.PI * 1e10]) assert.ok(Math.abs(Number(formatValue(v)) - v) <= Math.abs(v) * 5e-15);
+  });
+
+  it("reads rows in any order the same as the node-by-node files it writes", () => {
+    const runs = [run("7", "n1"), run("7", "n2")];
+    const file = path.join(dir, "ordered.csv");
+    fs.writeFileSync(file, jobCsv(runs));
+    const ordered = readJobCsv(file);
+    assert.deepEqual(ordered.problems.problems, []);
+    const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+    const shuffled = path.join(dir, "shuffled.csv");
+    // Interleave the nodes' rows: the general (non-block) path.
+    fs.writeFileSync(shuffled, [lines[0], ...lines.slice(1, 6).flatMap((l, i) => [l, lines[6 + i]])].join("\n") + "\n");
+    const mixed = readJobCsv(shuffled);
+    assert.deepEqual(mixed.problems.problems, []);
+    for (const k of [0, 1]) {
+      assert.equal(mixed.runs[k].nodeId, ordered.runs[k].nodeId);
+      assert.deepEqual(Array.from(mixed.runs[k].timestamps), Array.from(ordered.runs[k].timestamps));
+      mixed.runs[k].values.forEach((v, m) => assert.deepEqual(Array.from(v), Array.from(ordered.runs[k].values[m])));
+    }
+  });
+
+  it("names the folder it cannot write", () => {
+    const blocker = path.join(dir, "file");
+    fs.writeFileSync(blocker, "");
+    assert.throws(() => new DatasetWriter(path.join(blocker, "ds")), (e: unknown) => e instanceof InputError && e.message.startsWith(`${path.join(blocker, "ds")}: cannot create the data set folder`));
   });
 
   it("reads the E2EWatch sample file (contract layout, real column names)", async function () {

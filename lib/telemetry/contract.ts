@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { InputError } from "../util/errors";
 import { parseCsv } from "./csv";
 import { ProblemLog } from "./problems";
+import { firstLine } from "./sniff";
 import type { NodeRun, RunLabel } from "./noderun";
 import { unlabelled } from "./noderun";
 
@@ -119,9 +120,17 @@ export function readMetadata(dataset: string): { rows: MetadataRow[]; extraColum
 
 // ---------------------------------------------------------------- telemetry files
 
-/** Text of a number in a telemetry file: shortest round-trip form, empty for NaN. */
-function formatValue(v: number): string {
-  return Number.isNaN(v) ? "" : String(v);
+/**
+ * Text of a number in a telemetry file: empty for NaN, else the shortest form that
+ * round-trips, cut to 15 significant digits when it is longer. Rates divided by a
+ * time step that is not exactly one second come out with 17 digits; 15 keep a
+ * relative error below 5e-15, make files smaller, and keep every cell on the
+ * parser's exact fast path.
+ */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return "";
+  const s = String(v);
+  return s.length <= 15 ? s : String(Number(v.toPrecision(15)));
 }
 
 /** The CSV text of one job's node-runs (all must share the job id and the metric list). */
@@ -156,15 +165,35 @@ export interface JobReadResult {
  * first of duplicates is kept).
  */
 export function readJobCsv(file: string, labels?: Map<string, RunLabel>, problems = new ProblemLog()): JobReadResult {
-  const parsed = parseCsv(fs.readFileSync(file), { file, textColumns: new Set(["job_id", "node_id"]), problems });
+  const parsed = parseCsv(readFileOrThrow(file), { file, textColumns: new Set(["job_id", "node_id"]), problems });
   const col = (name: string): number => parsed.header.indexOf(name);
   for (const id of ID_COLUMNS) if (col(id) < 0) throw new InputError(`header lacks column '${id}' (expected job_id,node_id,timestamp,<metric>::<sampler>...)`, { file, line: 1 });
-  if (parsed.rows === 0) throw new InputError("no data rows", { file });
+  if (parsed.rows === 0) throw new InputError("no numeric data: a header but no data rows", { file, line: 2 });
   const metricCols = parsed.header.map((_, i) => i).filter((i) => !(ID_COLUMNS as readonly string[]).includes(parsed.header[i]));
   if (metricCols.length === 0) throw new InputError("no metric columns after job_id,node_id,timestamp", { file, line: 1 });
   const jobs = parsed.text[col("job_id")]!;
   const nodes = parsed.text[col("node_id")]!;
   const time = parsed.numeric[col("timestamp")]!;
+  const metrics = metricCols.map((c) => parsed.header[c]);
+  const columns = metricCols.map((c) => parsed.numeric[c]!);
+  if (columns.every((v) => v.every((x) => Number.isNaN(x)))) throw new InputError("no numeric data: every metric cell is empty or not a number", { file, line: parsed.lineOf[0] });
+
+  const runs: NodeRun[] = [];
+  const addRun = (nodeId: string, jobId: string, timestamps: Float64Array, values: Float64Array[]): void => {
+    const label = labels?.get(nodeId);
+    if (labels !== undefined && label === undefined) problems.add({ file, kind: "unlabelled-node", message: `node ${nodeId} has no row in metadata.csv`, action: "read it as unlabelled" });
+    runs.push({ nodeId, jobId, label: label ?? unlabelled(), timestamps, metrics: [...metrics], values });
+  };
+
+  // Files we write hold each node in one block of rows in time order: then every
+  // column of a node-run is one contiguous copy. Anything else takes the general path.
+  const blocks = nodeBlocks(nodes, time);
+  if (blocks !== undefined) {
+    for (const { start, end } of blocks) {
+      addRun(nodes[start], jobs[start], time.slice(start, end), columns.map((v) => v.slice(start, end)));
+    }
+    return { runs, problems };
+  }
 
   const byNode = new Map<string, number[]>();
   for (let r = 0; r < parsed.rows; r++) {
@@ -176,10 +205,7 @@ export function readJobCsv(file: string, labels?: Map<string, RunLabel>, problem
     if (list === undefined) byNode.set(nodes[r], (list = []));
     list.push(r);
   }
-
-  const runs: NodeRun[] = [];
   for (const [nodeId, rowsOfNode] of byNode) {
-    const jobId = jobs[rowsOfNode[0]];
     let ordered = rowsOfNode;
     let outOfOrder = 0;
     for (let k = 1; k < rowsOfNode.length; k++) if (time[rowsOfNode[k]] < time[rowsOfNode[k - 1]]) outOfOrder++;
@@ -195,21 +221,48 @@ export function readJobCsv(file: string, labels?: Map<string, RunLabel>, problem
       }
       kept.push(r);
     }
-    const label = labels?.get(nodeId);
-    if (labels !== undefined && label === undefined) problems.add({ file, kind: "unlabelled-node", message: `node ${nodeId} has no row in metadata.csv`, action: "read it as unlabelled" });
-    runs.push({
-      nodeId,
-      jobId,
-      label: label ?? unlabelled(),
-      timestamps: Float64Array.from(kept, (r) => time[r]),
-      metrics: metricCols.map((c) => parsed.header[c]),
-      values: metricCols.map((c) => {
-        const src = parsed.numeric[c]!;
-        return Float64Array.from(kept, (r) => src[r]);
-      }),
-    });
+    addRun(nodeId, jobs[rowsOfNode[0]], gather(time, kept), columns.map((v) => gather(v, kept)));
   }
   return { runs, problems };
+}
+
+/**
+ * The row range of each node when every node's rows are one block with strictly
+ * increasing, valid timestamps; undefined otherwise. The parser hands out one string
+ * object per run of equal ids, so `!==` between neighbours finds block ends cheaply.
+ */
+function nodeBlocks(nodes: string[], time: Float64Array): { start: number; end: number }[] | undefined {
+  const blocks: { start: number; end: number }[] = [];
+  const seen = new Set<string>();
+  let start = 0;
+  for (let r = 1; r <= nodes.length; r++) {
+    if (r < nodes.length && nodes[r] === nodes[start]) {
+      if (!(time[r] > time[r - 1])) return undefined; // out of order, repeated or NaN
+      continue;
+    }
+    if (Number.isNaN(time[start]) || seen.has(nodes[start])) return undefined;
+    seen.add(nodes[start]);
+    blocks.push({ start, end: r });
+    start = r;
+  }
+  return blocks;
+}
+
+function gather(src: Float64Array, rows: number[]): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = src[rows[i]];
+  return out;
+}
+
+/** A file's bytes; a missing or unreadable file is an InputError naming it. */
+export function readFileOrThrow(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a folder, not a file" : err.code === "EACCES" ? "permission denied" : err.message;
+    throw new InputError(why, { file });
+  }
 }
 
 // ---------------------------------------------------------------- data sets
@@ -230,12 +283,12 @@ export class DatasetWriter {
     try {
       fs.mkdirSync(path.join(dir, "telemetry"), { recursive: true });
     } catch (e) {
-      throw new InputError(`cannot create the data set folder: ${(e as Error).message}`, { file: dir });
+      throw new InputError(`cannot create the data set folder: ${fsReason(e)}`, { file: dir });
     }
     if (append && fs.existsSync(this.metadataFile)) {
       for (const row of readMetadata(dir).rows) this.known.add(`${row.jobId}\u0000${row.nodeId}`);
     } else {
-      fs.writeFileSync(this.metadataFile, METADATA_COLUMNS.join(",") + "\n");
+      writeOrThrow(this.metadataFile, METADATA_COLUMNS.join(",") + "\n");
     }
   }
 
@@ -250,8 +303,37 @@ export class DatasetWriter {
       if (this.known.has(key)) throw new InputError(`node ${r.nodeId} of job ${r.jobId} is already in the data set`, { file: this.metadataFile });
       this.known.add(key);
     }
-    fs.writeFileSync(file, jobCsv(runs));
-    fs.appendFileSync(this.metadataFile, runs.map((r) => metadataLine({ nodeId: r.nodeId, jobId: r.jobId, label: r.label }) + "\n").join(""));
+    writeOrThrow(file, jobCsv(runs));
+    writeOrThrow(this.metadataFile, runs.map((r) => metadataLine({ nodeId: r.nodeId, jobId: r.jobId, label: r.label }) + "\n").join(""), true);
+  }
+
+  /** Metric names of the first job already in the data set (its file's header), if any. */
+  firstJobMetrics(): string[] | undefined {
+    for (const { jobId } of datasetJobs(this.dir)) {
+      const file = jobFile(this.dir, jobId);
+      if (!fs.existsSync(file)) continue;
+      return firstLine(file)
+        .split(",").map((h) => h.trim()).filter((h) => !(ID_COLUMNS as readonly string[]).includes(h));
+    }
+    return undefined;
+  }
+}
+
+function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOTDIR") return "a part of the path is a file, not a folder";
+  if (err.code === "EACCES" || err.code === "EPERM") return "permission denied";
+  if (err.code === "EROFS") return "read-only file system";
+  if (err.code === "ENOSPC") return "no space left on the device";
+  return err.message;
+}
+
+function writeOrThrow(file: string, text: string, append = false): void {
+  try {
+    if (append) fs.appendFileSync(file, text);
+    else fs.writeFileSync(file, text);
+  } catch (e) {
+    throw new InputError(`cannot write: ${fsReason(e)}`, { file });
   }
 }
 

@@ -41,6 +41,13 @@ export interface NodeRun {
    * NaN marks a missing sample.
    */
   values: Float64Array[];
+  /**
+   * The second (same clock as `timestamps`) of the node's first raw sample in the
+   * source, when a reader started the run later (alignment of samplers, first counter
+   * difference). Anomaly intervals measured from the start of a collection (HPAS's
+   * `ST<start>_ET<end>`) are converted with it. Absent: the run starts at its first sample.
+   */
+  sourceStart?: number;
 }
 
 /** A healthy-run label with everything else unknown. */
