@@ -30,7 +30,7 @@ export interface InputSpec extends Layout {
   nodes: number;
   /** Resident application memory per node once set up, GB (10^9 bytes). */
   footprintGB: number;
-  /** Nominal healthy run time at the `paper` preset's scale, s. */
+  /** Nominal healthy run time at runtimeScale 1, s (quick runs 0.45 of it, paper 1.6). */
   runtime: number;
   /** Period of the main loop's visible rhythm (one chunk of time steps), s. */
   period: number;
@@ -88,7 +88,7 @@ function job(input: InputSpec, rng: Rng, body: Phase[]): Phase[] {
 const ExaMiniMD: AppModel = {
   name: "ExaMiniMD",
   summary: "MD proxy (Kokkos): compute-bound LJ/SNAP forces, small footprint, flat profile",
-  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.25, privateCacheReuse: 0.5, l3Reuse: 0.1 },
+  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.25, privateCacheReuse: 0.3, l3Reuse: 0.1 },
   inputs: [
     { name: "small", deck: "in.lj, 2.05 M atoms (80^3 fcc cells), 1 node", nodes: 1, ranksPerNode: 36, threadsPerRank: 1, footprintGB: 2.4, runtime: 600, period: 1.1 },
     { name: "medium", deck: "in.lj, 8.2 M atoms (128^3 cells), 2 nodes", nodes: 2, ranksPerNode: 36, threadsPerRank: 1, footprintGB: 4.3, runtime: 700, period: 1.3 },
@@ -127,7 +127,7 @@ const ExaMiniMD: AppModel = {
 const LAMMPS: AppModel = {
   name: "LAMMPS",
   summary: "MD code: LJ/EAM pair forces, rhodopsin with PPPM FFTs, periodic dumps",
-  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.4, privateCacheReuse: 0.5, l3Reuse: 0.2 },
+  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.4, privateCacheReuse: 0.3, l3Reuse: 0.2 },
   inputs: [
     { name: "small", deck: "in.lj, LJ melt, 4.0 M atoms, 1 node", nodes: 1, ranksPerNode: 36, threadsPerRank: 1, footprintGB: 3.2, runtime: 600, period: 1.4 },
     { name: "medium", deck: "in.eam, Cu EAM, 8.0 M atoms, 2 nodes", nodes: 2, ranksPerNode: 36, threadsPerRank: 1, footprintGB: 4.6, runtime: 750, period: 2.0 },
@@ -171,7 +171,7 @@ const LAMMPS: AppModel = {
 const sw4: AppModel = {
   name: "sw4",
   summary: "seismic waves: bandwidth-bound stencils, long set-up, image output, large footprint",
-  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.85, privateCacheReuse: 0.3, l3Reuse: 0.15 },
+  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.85, privateCacheReuse: 0.15, l3Reuse: 0.15 },
   inputs: [
     { name: "small", deck: "LOH.1, h = 100 m, 1 node", nodes: 1, ranksPerNode: 36, threadsPerRank: 1, footprintGB: 14, runtime: 650, period: 2.2 },
     { name: "medium", deck: "LOH.1, h = 50 m, 2 nodes", nodes: 2, ranksPerNode: 36, threadsPerRank: 1, footprintGB: 28, runtime: 800, period: 3.0 },
@@ -218,7 +218,7 @@ const sw4: AppModel = {
 const sw4lite: AppModel = {
   name: "sw4lite",
   summary: "SW4 proxy, MPI x OpenMP: sleeping threads, rhythmic idle dips (calibrated on the real runs)",
-  sensitivity: { waitPoll: 0.15, bandwidthIntensity: 0.8, privateCacheReuse: 0.4, l3Reuse: 0.15 },
+  sensitivity: { waitPoll: 0.15, bandwidthIntensity: 0.8, privateCacheReuse: 0.2, l3Reuse: 0.15 },
   inputs: [
     { name: "small", deck: "LOH.1 proxy, h = 100 m, 1 node", nodes: 1, ranksPerNode: 4, threadsPerRank: 9, footprintGB: 7.5, runtime: 600, period: MEASURED.sw4liteCyclePeriodSeconds / 2 },
     { name: "medium", deck: "LOH.1 proxy, h = 50 m, 2 nodes", nodes: 2, ranksPerNode: 4, threadsPerRank: 9, footprintGB: 15, runtime: 750, period: 5.5 },
@@ -254,7 +254,7 @@ const sw4lite: AppModel = {
 const SWFFT: AppModel = {
   name: "SWFFT",
   summary: "distributed 3-D FFT: all-to-all heavy, alternating forward/backward transforms, 32 ranks/node",
-  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.7, privateCacheReuse: 0.3, l3Reuse: 0.2 },
+  sensitivity: { waitPoll: 1, bandwidthIntensity: 0.7, privateCacheReuse: 0.15, l3Reuse: 0.2 },
   inputs: [
     { name: "small", deck: "512^3 complex grid, 1 node", nodes: 1, ranksPerNode: 32, threadsPerRank: 1, footprintGB: 6.6, runtime: 550, period: 2.4 },
     { name: "medium", deck: "768^3 complex grid, 2 nodes", nodes: 2, ranksPerNode: 32, threadsPerRank: 1, footprintGB: 11.2, runtime: 650, period: 3.2 },
@@ -292,7 +292,7 @@ const SWFFT: AppModel = {
 const HACC: AppModel = {
   name: "HACC",
   summary: "cosmology N-body: long PM + short-range steps, slow memory growth, big checkpoints",
-  sensitivity: { waitPoll: 0.5, bandwidthIntensity: 0.5, privateCacheReuse: 0.6, l3Reuse: 0.2 },
+  sensitivity: { waitPoll: 0.5, bandwidthIntensity: 0.5, privateCacheReuse: 0.3, l3Reuse: 0.2 },
   inputs: [
     { name: "small", deck: "256^3 particles, 256 Mpc/h box, 1 node", nodes: 1, ranksPerNode: 8, threadsPerRank: 4, footprintGB: 5.6, runtime: 700, period: 22 },
     { name: "medium", deck: "384^3 particles, 384 Mpc/h box, 2 nodes", nodes: 2, ranksPerNode: 8, threadsPerRank: 4, footprintGB: 9.4, runtime: 850, period: 30 },

@@ -33,6 +33,7 @@ export interface JobNodeBaseline {
 
 /** Lustre write-back of dirty pages, kB/s, and the time a flushed page stays under writeback, s. */
 const FLUSH_KBPS = 1.1e6;
+const FLUSH_LAG_SECONDS = 1.5;
 const WRITEBACK_SECONDS = 0.4;
 
 const col = (name: string): number => metricIndex(name);
@@ -191,10 +192,11 @@ export function procfsSeries(spec: NodeSpec, consts: NodeConstants, base: JobNod
     // Daemons allocate and free a little now and then (mean-reverting).
     if (rng.chance(0.12)) daemonWalk += rng.gauss(-0.2 * daemonWalk, 180);
     const transient = inst.transientKb[k];
-    // Dirty page-cache data is flushed by the Lustre client as it comes.
+    // The Lustre client writes dirty pages back as they come, each within about
+    // FLUSH_LAG_SECONDS, at most at its bandwidth; what was written last is still dirty.
     dirty += b.writeKb[k];
-    const flushed = Math.min(dirty, FLUSH_KBPS * dt);
-    dirty -= flushed;
+    const flushed = Math.min(dirty * (1 - Math.exp(-dt / FLUSH_LAG_SECONDS)), FLUSH_KBPS * dt);
+    dirty = dirty - flushed < 4 ? 0 : dirty - flushed;
     const writeback = r4(Math.min(flushed * WRITEBACK_SECONDS, dirty + flushed));
 
     let anon = r4(consts.daemonAnonKb + daemonWalk + anonApp + leak + transient);
