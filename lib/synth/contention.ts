@@ -123,9 +123,3 @@ export function nodeSpeeds(spec: NodeSpec, threads: number, sens: Sensitivity, p
   }
   return { compute, memory, onCpu, processCpu };
 }
-
-/** Wall time of each thread for `cpu` s of compute-bound and `mem` s of memory-bound work. */
-export function threadTimes(speeds: NodeSpeeds, cpu: number, mem: number, out: Float64Array): Float64Array {
-  for (let t = 0; t < out.length; t++) out[t] = cpu / speeds.compute[t] + mem / speeds.memory[t];
-  return out;
-}

@@ -29,10 +29,12 @@ export interface JobNodeBaseline {
   fileActiveKb: number;
   fileInactiveKb: number;
   slabDriftKb: number;
+  /** Lustre write-back bandwidth during this job (FLUSH_KBPS scaled by the file system's load), kB/s. */
+  flushKBps: number;
 }
 
-/** Lustre write-back of dirty pages, kB/s, and the time a flushed page stays under writeback, s. */
-const FLUSH_KBPS = 1.1e6;
+/** Lustre write-back of one node's dirty pages on a quiet file system, kB/s; the lag of write-back and the time a flushed page stays under writeback, s. */
+export const FLUSH_KBPS = 1.1e6;
 const FLUSH_LAG_SECONDS = 1.5;
 const WRITEBACK_SECONDS = 0.4;
 
@@ -195,7 +197,7 @@ export function procfsSeries(spec: NodeSpec, consts: NodeConstants, base: JobNod
     // The Lustre client writes dirty pages back as they come, each within about
     // FLUSH_LAG_SECONDS, at most at its bandwidth; what was written last is still dirty.
     dirty += b.writeKb[k];
-    const flushed = Math.min(dirty * (1 - Math.exp(-dt / FLUSH_LAG_SECONDS)), FLUSH_KBPS * dt);
+    const flushed = Math.min(dirty * (1 - Math.exp(-dt / FLUSH_LAG_SECONDS)), base.flushKBps * dt);
     dirty = dirty - flushed < 4 ? 0 : dirty - flushed;
     const writeback = r4(Math.min(flushed * WRITEBACK_SECONDS, dirty + flushed));
 

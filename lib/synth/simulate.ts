@@ -13,7 +13,7 @@ import { layBackground } from "./background";
 import { anomalyProcess, type AnomalyProcess, type AnomalySpec, formatIntensity, HEALTHY } from "./anomalies";
 import { APPS, inputSpec, type AppName, type InputName } from "./apps";
 import { nodeSpeeds, type NodeSpeeds } from "./contention";
-import { procfsSeries, type JobNodeBaseline } from "./kernel";
+import { FLUSH_KBPS, procfsSeries, type JobNodeBaseline } from "./kernel";
 import { METRIC_COLUMNS } from "./metrics";
 import { nodeConstants, round4, type NodeConstants, type NodeSpec } from "./node";
 import { nominalSeconds, threadsPerNode, type Phase } from "./phases";
@@ -48,8 +48,6 @@ export interface Cluster {
 
 /** Page-cache write rate of one node (ranks copying into the page cache), kB/s. */
 const WRITE_COPY_KBPS = 2.4e6;
-/** Lustre write-back bandwidth of one node, kB/s (scaled per job by file-system load). */
-const FLUSH_KBPS = 1.1e6;
 /** Dirty data the Lustre client holds before writers are throttled, kB. */
 const MAX_DIRTY_KB = 2.5e6;
 
@@ -128,7 +126,6 @@ export function simulateJob(job: JobPlan, cluster: Cluster): NodeRun[] {
   // ---- pass 1: phase timings (the slowest node sets each phase's length)
   const timings: PhaseTiming[] = [];
   let t = launchAt;
-  const work = new Float64Array(threads);
   for (const p of phases) {
     const step = Math.max(1, Math.round(1 / p.active));
     const timing: PhaseTiming = { start: t, compute: 0, serial: 0, io: 0, comm: 0, firstDone: new Float64Array(nodes.length), busy: new Float64Array(nodes.length), processCpu: [] };
@@ -143,7 +140,6 @@ export function simulateJob(job: JobPlan, cluster: Cluster): NodeRun[] {
       if (p.cpu + p.mem > 0) {
         for (let th = 0; th < threads; th += step) {
           const d = (p.cpu / speeds.compute[th] + p.mem / speeds.memory[th]) * n.imbalance[th] * jitter;
-          work[th] = d;
           first = Math.min(first, d);
           last = Math.max(last, d);
           busy += d * speeds.onCpu[th];
@@ -156,6 +152,7 @@ export function simulateJob(job: JobPlan, cluster: Cluster): NodeRun[] {
     timing.serial = p.serial > 0 ? p.serial * jobRng.factor(0.02) : 0;
     timing.comm = p.comm > 0 ? p.comm * network * jobRng.factor(0.05) : 0;
     if (p.writeKb > 0) {
+      // Writers fill the page cache, then wait for write-back (slower when the file system is busy).
       const flush = FLUSH_KBPS * fileSystem;
       timing.io = p.writeKb / WRITE_COPY_KBPS + Math.max(0, p.writeKb - MAX_DIRTY_KB) / flush;
     }
@@ -173,7 +170,7 @@ export function simulateJob(job: JobPlan, cluster: Cluster): NodeRun[] {
     for (let i = 0; i < phases.length; i++) layPhase(act, phases[i], timings[i], k, threads, model.sensitivity.waitPoll, n.rng);
     for (let i = 0; i < n.processes.length; i++) layProcess(act, n.processes[i], timings, k, i, appEnd, n.anomalyRng);
     layBackground(act, n.consts, job.startEpoch, Rng.derive(seed, "job", job.index, "background", k));
-    const baseline = jobBaseline(Rng.derive(seed, "job", job.index, "baseline", k));
+    const baseline = jobBaseline(Rng.derive(seed, "job", job.index, "baseline", k), FLUSH_KBPS * fileSystem);
     const values = procfsSeries(spec, n.consts, baseline, act, Rng.derive(seed, "job", job.index, "kernel", k));
     const timestamps = new Float64Array(length);
     for (let s = 0; s < length; s++) timestamps[s] = job.startEpoch + s;
@@ -195,11 +192,12 @@ function speedsAt(n: NodeState, t: number, spec: NodeSpec, threads: number, sens
 }
 
 /** What a job finds on a node when it starts: page cache left by earlier jobs. */
-function jobBaseline(rng: Rng): JobNodeBaseline {
+function jobBaseline(rng: Rng, flushKBps: number): JobNodeBaseline {
   return {
     fileActiveKb: round4(rng.range(0.15, 2.5) * 1e6),
     fileInactiveKb: round4(rng.range(0.3, 6) * 1e6),
     slabDriftKb: round4(rng.range(-60_000, 120_000)),
+    flushKBps,
   };
 }
 
