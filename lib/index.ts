@@ -9,6 +9,7 @@ assertBuildSucceeded();
 export * as evaluation from "./evaluation";
 export * as parallel from "./parallel";
 export * as plots from "./plots";
+export * as synth from "./synth";
 export * as telemetry from "./telemetry";
 export { InputError, UsageError } from "./util/errors";
 export type { ProgressEvent, ProgressFn } from "./util/progress";

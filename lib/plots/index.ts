@@ -4,3 +4,4 @@ export * from "./notebook";
 export { plotlyBundle, plotlyVersion } from "./bundle";
 export * from "./export";
 export { findChromium, withOfflinePage } from "./browser";
+export * from "./telemetry";

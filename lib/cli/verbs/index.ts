@@ -1,7 +1,8 @@
 /** Every verb of the command line, in the order `--help` lists them. */
 import type { Verb } from "../verb";
 import { doctorVerb } from "./doctor";
-import { inspectVerb } from "./inspect";
+import { generateVerb } from "./generate";
 import { importVerb } from "./import";
+import { inspectVerb } from "./inspect";
 
-export const VERBS: Verb[] = [doctorVerb, inspectVerb, importVerb];
+export const VERBS: Verb[] = [generateVerb, inspectVerb, importVerb, doctorVerb];
