@@ -1,0 +1,141 @@
+/**
+ * The features of one node-run: every window of every metric, computed in float64.
+ * This is the unit of work of a worker thread and of the streaming runtime.
+ */
+import type { NodeRun } from "../telemetry/noderun";
+import type { FeatureConfig } from "./config";
+import { PERCENTILES, STATISTICS, featureNames } from "./statistics";
+import { SPECTRAL_STATISTICS, SpectralScratch } from "./spectral";
+import { runWindows, windowAnomalyFlags, windowEndTimes } from "./windows";
+import { type WindowGrid } from "./rolling/grid";
+import { rollingMean } from "./rolling/mean";
+import { rollingStd } from "./rolling/variance";
+import { KURT_SHIFT_LIMIT, SKEW_SHIFT_LIMIT, momentShift, rollingSkewKurt } from "./rolling/moments";
+import { OrderScratch, rollingOrderStatistics } from "./rolling/order";
+
+/** The statistics a config produces, in feature-name order (statistic-major). */
+export function configStatistics(config: Pick<FeatureConfig, "spectral">): string[] {
+  return config.spectral ? [...STATISTICS, ...SPECTRAL_STATISTICS] : [...STATISTICS];
+}
+
+/** Feature names for `metrics` under `config`: `<stat>_<metric>`, statistic-major. */
+export function configFeatureNames(metrics: readonly string[], config: Pick<FeatureConfig, "spectral">): string[] {
+  return featureNames(metrics, configStatistics(config));
+}
+
+/** The windows of one node-run and their features. */
+export interface RunFeatureBlock {
+  /** Number of windows. */
+  count: number;
+  /**
+   * Feature-major values: `values[f * count + k]` is feature f of window k, features in
+   * `configFeatureNames(metrics, config)` order.
+   */
+  values: Float64Array;
+  /** Time of each window's last sample. */
+  windowEnd: Float64Array;
+  /** 1 where the window carries the run's anomaly, 0 where it is healthy (see windows.ts). */
+  anomalous: Uint8Array;
+}
+
+const STAT_INDEX = new Map<string, number>(STATISTICS.map((s, i) => [s, i]));
+const QUANTILES = PERCENTILES.map((p) => p.q);
+const ORDER_STATS = ["max", "min", ...PERCENTILES.map((p) => p.stat)];
+
+/** Per-thread buffers: the hot loops allocate nothing per window. */
+class Scratch {
+  clean = new Float64Array(0);
+  nanBefore = new Int32Array(0);
+  order = new OrderScratch();
+  spectral: SpectralScratch | undefined;
+
+  fit(length: number): void {
+    if (this.clean.length < length) {
+      this.clean = new Float64Array(length);
+      this.nanBefore = new Int32Array(length + 1);
+    }
+  }
+
+  spectralFor(window: number): SpectralScratch {
+    if (this.spectral === undefined || this.spectral.window !== window) this.spectral = new SpectralScratch(window);
+    return this.spectral;
+  }
+}
+const scratch = new Scratch();
+
+/**
+ * Copies `length` samples of `src` from `from` into the scratch column, turning ±inf into
+ * NaN (as pandas' rolling does), and returns the NaN prefix counts (null when none).
+ */
+function cleanColumn(src: Float64Array, from: number, length: number): Int32Array | null {
+  const x = scratch.clean;
+  let nan = 0;
+  for (let i = 0; i < length; i++) {
+    const v = src[from + i];
+    if (v - v === 0) x[i] = v;
+    else {
+      x[i] = NaN;
+      nan++;
+    }
+  }
+  if (nan === 0) return null;
+  const before = scratch.nanBefore;
+  before[0] = 0;
+  for (let i = 0; i < length; i++) before[i + 1] = before[i] + (x[i] === x[i] ? 0 : 1);
+  return before;
+}
+
+/** Computes every statistic of one cleaned column into the block. */
+function columnFeatures(x: Float64Array, length: number, nanBefore: Int32Array | null, grid: WindowGrid, values: Float64Array, metricIndex: number, nMetrics: number, spectral: boolean): void {
+  const n = grid.count;
+  const at = (stat: number): number => (stat * nMetrics + metricIndex) * n;
+  rollingMean(x, grid, values, at(STAT_INDEX.get("mean")!));
+  rollingStd(x, grid, values, at(STAT_INDEX.get("std")!));
+  const skewShift = momentShift(x, length, SKEW_SHIFT_LIMIT);
+  const kurtShift = momentShift(x, length, KURT_SHIFT_LIMIT);
+  const skewAt = at(STAT_INDEX.get("skew")!);
+  const kurtAt = at(STAT_INDEX.get("kurt")!);
+  if (skewShift === kurtShift) {
+    // One pass serves both: pandas' skew and kurt sums are the same operations.
+    rollingSkewKurt(x, grid, skewShift, values.subarray(skewAt, skewAt + n), values.subarray(kurtAt, kurtAt + n), 0);
+  } else {
+    rollingSkewKurt(x, grid, skewShift, values, null, skewAt);
+    rollingSkewKurt(x, grid, kurtShift, null, values, kurtAt);
+  }
+  rollingOrderStatistics(x, grid, nanBefore, QUANTILES, values, ORDER_STATS.map((s) => at(STAT_INDEX.get(s)!)), scratch.order);
+  if (spectral) {
+    const base = STATISTICS.length;
+    scratch.spectralFor(grid.window).windows(x, grid, nanBefore, values, SPECTRAL_STATISTICS.map((_, j) => at(base + j)));
+  }
+}
+
+/**
+ * Features of every window of `run`. `metrics` fixes the output's metric order (default:
+ * the run's own); a metric the run lacks gives NaN for all its features.
+ */
+export function nodeRunFeatures(run: NodeRun, config: FeatureConfig, metrics: readonly string[] = run.metrics): RunFeatureBlock {
+  const length = run.timestamps.length;
+  const grid = runWindows(length, config);
+  const nStats = configStatistics(config).length;
+  const values = new Float64Array(nStats * metrics.length * grid.count);
+  const block: RunFeatureBlock = {
+    count: grid.count,
+    values,
+    windowEnd: windowEndTimes(run.timestamps, grid, config.trim),
+    anomalous: windowAnomalyFlags(run, grid, config.trim),
+  };
+  if (grid.count === 0) return block;
+  const trimmed = length - 2 * config.trim;
+  scratch.fit(trimmed);
+  const columnOf = metrics === run.metrics ? null : new Map(run.metrics.map((m, i) => [m, i]));
+  for (let m = 0; m < metrics.length; m++) {
+    const col = columnOf === null ? m : columnOf.get(metrics[m]);
+    if (col === undefined) {
+      for (let s = 0; s < nStats; s++) values.fill(NaN, (s * metrics.length + m) * grid.count, (s * metrics.length + m + 1) * grid.count);
+      continue;
+    }
+    const nanBefore = cleanColumn(run.values[col], config.trim, trimmed);
+    columnFeatures(scratch.clean, trimmed, nanBefore, grid, values, m, metrics.length, config.spectral);
+  }
+  return block;
+}
