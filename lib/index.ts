@@ -6,6 +6,7 @@ import { assertBuildSucceeded } from "./util/freshness";
 
 assertBuildSucceeded();
 
+export * as features from "./features";
 export * as parallel from "./parallel";
 export * as plots from "./plots";
 export * as telemetry from "./telemetry";

@@ -15,9 +15,16 @@ export interface FeatureConfig {
   trim: number;
   /** Adds the spectral features of `spectral.ts` (off by default, as in DESIGN.md). */
   spectral: boolean;
+  /**
+   * "pandas" (default): mean, std, skew and kurt repeat pandas 1.5's running sums
+   * operation by operation, so they equal pandas' values bit for bit, including pandas'
+   * rounding drift on badly conditioned windows. "exact": the same estimators from each
+   * window alone, accurate to a few units in the last place (see README.md).
+   */
+  numerics: "pandas" | "exact";
 }
 
-export const DEFAULT_FEATURE_CONFIG: Readonly<FeatureConfig> = Object.freeze({ window: 60, stride: 15, trim: 60, spectral: false });
+export const DEFAULT_FEATURE_CONFIG: Readonly<FeatureConfig> = Object.freeze({ window: 60, stride: 15, trim: 60, spectral: false, numerics: "pandas" as const });
 
 /** Fills defaults and checks every field; bad values are InputErrors naming the field. */
 export function featureConfig(partial: Partial<FeatureConfig> = {}): FeatureConfig {
@@ -30,5 +37,6 @@ export function featureConfig(partial: Partial<FeatureConfig> = {}): FeatureConf
   whole("stride", 1);
   whole("trim", 0);
   if (typeof config.spectral !== "boolean") throw new InputError(`feature config: spectral must be true or false, got ${String(config.spectral)}`);
+  if (config.numerics !== "pandas" && config.numerics !== "exact") throw new InputError(`feature config: numerics must be "pandas" or "exact", got ${String(config.numerics)}`);
   return config;
 }

@@ -12,6 +12,7 @@ import { rollingMean } from "./rolling/mean";
 import { rollingStd } from "./rolling/variance";
 import { KURT_SHIFT_LIMIT, SKEW_SHIFT_LIMIT, momentShift, rollingSkewKurt } from "./rolling/moments";
 import { OrderScratch, rollingOrderStatistics } from "./rolling/order";
+import { exactWindowMoments } from "./rolling/exact-moments";
 
 /** The statistics a config produces, in feature-name order (statistic-major). */
 export function configStatistics(config: Pick<FeatureConfig, "spectral">): string[] {
@@ -86,9 +87,21 @@ function cleanColumn(src: Float64Array, from: number, length: number): Int32Arra
 }
 
 /** Computes every statistic of one cleaned column into the block. */
-function columnFeatures(x: Float64Array, length: number, nanBefore: Int32Array | null, grid: WindowGrid, values: Float64Array, metricIndex: number, nMetrics: number, spectral: boolean): void {
+function columnFeatures(x: Float64Array, length: number, nanBefore: Int32Array | null, grid: WindowGrid, values: Float64Array, metricIndex: number, nMetrics: number, config: FeatureConfig): void {
   const n = grid.count;
   const at = (stat: number): number => (stat * nMetrics + metricIndex) * n;
+  if (config.numerics === "exact") exactWindowMoments(x, grid, nanBefore, values, ["mean", "std", "skew", "kurt"].map((s) => at(STAT_INDEX.get(s)!)));
+  else pandasMoments(x, length, grid, values, at);
+  rollingOrderStatistics(x, grid, nanBefore, QUANTILES, values, ORDER_STATS.map((s) => at(STAT_INDEX.get(s)!)), scratch.order);
+  if (config.spectral) {
+    const base = STATISTICS.length;
+    scratch.spectralFor(grid.window).windows(x, grid, nanBefore, values, SPECTRAL_STATISTICS.map((_, j) => at(base + j)));
+  }
+}
+
+/** Mean, std, skew and kurt by pandas' running sums over every position. */
+function pandasMoments(x: Float64Array, length: number, grid: WindowGrid, values: Float64Array, at: (stat: number) => number): void {
+  const n = grid.count;
   rollingMean(x, grid, values, at(STAT_INDEX.get("mean")!));
   rollingStd(x, grid, values, at(STAT_INDEX.get("std")!));
   const skewShift = momentShift(x, length, SKEW_SHIFT_LIMIT);
@@ -101,11 +114,6 @@ function columnFeatures(x: Float64Array, length: number, nanBefore: Int32Array |
   } else {
     rollingSkewKurt(x, grid, skewShift, values, null, skewAt);
     rollingSkewKurt(x, grid, kurtShift, null, values, kurtAt);
-  }
-  rollingOrderStatistics(x, grid, nanBefore, QUANTILES, values, ORDER_STATS.map((s) => at(STAT_INDEX.get(s)!)), scratch.order);
-  if (spectral) {
-    const base = STATISTICS.length;
-    scratch.spectralFor(grid.window).windows(x, grid, nanBefore, values, SPECTRAL_STATISTICS.map((_, j) => at(base + j)));
   }
 }
 
@@ -135,7 +143,7 @@ export function nodeRunFeatures(run: NodeRun, config: FeatureConfig, metrics: re
       continue;
     }
     const nanBefore = cleanColumn(run.values[col], config.trim, trimmed);
-    columnFeatures(scratch.clean, trimmed, nanBefore, grid, values, m, metrics.length, config.spectral);
+    columnFeatures(scratch.clean, trimmed, nanBefore, grid, values, m, metrics.length, config);
   }
   return block;
 }

@@ -34,10 +34,10 @@ export class MinMaxScaler {
   readonly clip: boolean;
   /** Learned by `fit`. */
   names: string[] = [];
-  dataMin = new Float64Array(0);
-  dataMax = new Float64Array(0);
-  scale = new Float64Array(0);
-  offset = new Float64Array(0);
+  dataMin: Float64Array = new Float64Array(0);
+  dataMax: Float64Array = new Float64Array(0);
+  scale: Float64Array = new Float64Array(0);
+  offset: Float64Array = new Float64Array(0);
 
   constructor({ featureRange = [0, 1], clip = false }: MinMaxScalerOptions = {}) {
     if (!(featureRange[0] < featureRange[1])) throw new InputError(`MinMaxScaler: featureRange must be increasing, got [${featureRange.join(", ")}]`);
