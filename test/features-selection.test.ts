@@ -172,3 +172,21 @@ describe("features: MinMaxScaler against scikit-learn 1.2.1", () => {
     assert.throws(() => scaler.transform(tableOf([{ app: "a", label: "none", values: [1, 2, 3] }], 3)), /not the 2 it was fitted on/);
   });
 });
+
+describe("features: selection in chunks of columns", () => {
+  it("addPValues over column chunks then select() equals fit on the whole table", () => {
+    const fx = (JSON.parse(fs.readFileSync(path.join(DIR, "ks.json"), "utf8")) as { selection: SelectionFixture }).selection;
+    const table = tableOf(fx.rows, fx.features);
+    const train = Int32Array.from({ length: table.nRows }, (_, i) => i).filter((i) => i % 4 !== 1);
+    for (const rule of ["e2ewatch", "by"] as const) {
+      const whole = new FeatureSelector({ rule }).fit(table, train);
+      const chunked = new FeatureSelector({ rule });
+      for (const chunk of [table.names.slice(0, 7), table.names.slice(7, 16), table.names.slice(16)]) {
+        chunked.addPValues({ ...table, names: chunk, columns: chunk.map((n) => table.columns[table.names.indexOf(n)]) }, train, table.names.length);
+      }
+      chunked.select();
+      assert.deepEqual(chunked.selected, whole.selected);
+      assert.deepEqual(chunked.pairs.map((p) => [...p.pValue]), whole.pairs.map((p) => [...p.pValue]));
+    }
+  });
+});

@@ -31,6 +31,8 @@ export interface ExtractOptions {
   onProgress?: ProgressFn;
   /** Column storage (default float32; statistics are always computed in float64). */
   storage?: FeatureStorage;
+  /** Windows expected in all, when known: columns are sized once instead of grown (saves memory at scale). */
+  expectedRows?: number;
   /** Keep only these features, in this order (the rest is computed and dropped). */
   features?: readonly string[];
   /** Metric order of the table (default: the first node-run's). */
@@ -200,7 +202,7 @@ export async function extractFeatures(source: FeatureSource, config: Partial<Fea
           if (unknown.length > 0) throw new InputError(`no feature '${unknown[0]}' among the ${all.length} features of this source${unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : ""}`);
           names = [...options.features];
         }
-        builder = new FeatureTableBuilder(names, options.storage ?? "float32");
+        builder = new FeatureTableBuilder(names, options.storage ?? "float32", options.expectedRows ?? 0);
         mapper = new ColumnMapper(names, cfg);
       }
       const info = job.runs[r];

@@ -8,9 +8,7 @@ import { PERCENTILES, STATISTICS, featureNames } from "./statistics";
 import { SPECTRAL_STATISTICS, SpectralScratch } from "./spectral";
 import { runWindows, windowAnomalyFlags, windowEndTimes } from "./windows";
 import { type WindowGrid } from "./rolling/grid";
-import { rollingMean } from "./rolling/mean";
-import { rollingStd } from "./rolling/variance";
-import { KURT_SHIFT_LIMIT, SKEW_SHIFT_LIMIT, momentShift, rollingSkewKurt } from "./rolling/moments";
+import { momentShifts, rollingMoments } from "./rolling/running-sums";
 import { OrderScratch, rollingOrderStatistics } from "./rolling/order";
 import { exactWindowMoments } from "./rolling/exact-moments";
 
@@ -101,19 +99,16 @@ function columnFeatures(x: Float64Array, length: number, nanBefore: Int32Array |
 
 /** Mean, std, skew and kurt by pandas' running sums over every position. */
 function pandasMoments(x: Float64Array, length: number, grid: WindowGrid, values: Float64Array, at: (stat: number) => number): void {
-  const n = grid.count;
-  rollingMean(x, grid, values, at(STAT_INDEX.get("mean")!));
-  rollingStd(x, grid, values, at(STAT_INDEX.get("std")!));
-  const skewShift = momentShift(x, length, SKEW_SHIFT_LIMIT);
-  const kurtShift = momentShift(x, length, KURT_SHIFT_LIMIT);
-  const skewAt = at(STAT_INDEX.get("skew")!);
-  const kurtAt = at(STAT_INDEX.get("kurt")!);
-  if (skewShift === kurtShift) {
-    // One pass serves both: pandas' skew and kurt sums are the same operations.
-    rollingSkewKurt(x, grid, skewShift, values.subarray(skewAt, skewAt + n), values.subarray(kurtAt, kurtAt + n), 0);
-  } else {
-    rollingSkewKurt(x, grid, skewShift, values, null, skewAt);
-    rollingSkewKurt(x, grid, kurtShift, null, values, kurtAt);
+  const { skew: skewShift, kurt: kurtShift } = momentShifts(x, length);
+  const skew = at(STAT_INDEX.get("skew")!);
+  const kurt = at(STAT_INDEX.get("kurt")!);
+  const mean = at(STAT_INDEX.get("mean")!);
+  const std = at(STAT_INDEX.get("std")!);
+  if (skewShift === kurtShift) rollingMoments(x, grid, skewShift, values, { mean, std, skew, kurt });
+  else {
+    // Rare: the column's minimum is between 1e4 and 1e5 below its mean; kurt needs its own sums.
+    rollingMoments(x, grid, skewShift, values, { mean, std, skew, kurt: -1 });
+    rollingMoments(x, grid, kurtShift, values, { mean: -1, std: -1, skew: -1, kurt });
   }
 }
 

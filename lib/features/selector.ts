@@ -68,6 +68,68 @@ function sortedSample(col: ArrayLike<number>, rows: Int32Array, into: Float64Arr
   return n;
 }
 
+/** KS statistics and p-values of every (application, anomaly) pair for the columns of `table` (no FDR yet). */
+function pairPValues(table: FeatureTable, trainRows: ArrayLike<number> | undefined, options: Required<SelectorOptions>, totalFeatures: number): PairResult[] {
+  const rows = trainRows === undefined ? Int32Array.from({ length: table.nRows }, (_, i) => i) : Int32Array.from(trainRows);
+  const healthyCode = table.labels.indexOf(options.healthy);
+  // Rows by application, healthy ones and anomalous ones by label.
+  const byApp = new Map<string, { healthy: number[]; anomalous: Map<number, number[]> }>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const app = table.runs[table.runIndex[r]].app;
+    let entry = byApp.get(app);
+    if (entry === undefined) byApp.set(app, (entry = { healthy: [], anomalous: new Map() }));
+    const code = table.labelCode[r];
+    if (code === healthyCode) entry.healthy.push(r);
+    else {
+      let list = entry.anomalous.get(code);
+      if (list === undefined) entry.anomalous.set(code, (list = []));
+      list.push(r);
+    }
+  }
+  const m = table.columns.length;
+  const { alpha, exactPValues } = options;
+  const tiny = smallestThreshold(Math.max(m, totalFeatures), alpha) / 1000;
+  const large = 10 * alpha;
+  const results: PairResult[] = [];
+  for (const app of [...byApp.keys()].sort()) {
+    const { healthy, anomalous } = byApp.get(app)!;
+    if (healthy.length === 0 || anomalous.size === 0) continue;
+    const codes = [...anomalous.keys()].sort((a, b) => (table.labels[a] < table.labels[b] ? -1 : 1));
+    const healthyRows = Int32Array.from(healthy);
+    const pairs = codes.map((code) => ({ code, rows: Int32Array.from(anomalous.get(code)!) }));
+    const found = pairs.map(({ code, rows: r }): PairResult => ({ app, anomaly: table.labels[code], healthyWindows: healthyRows.length, anomalousWindows: r.length, statistic: new Float64Array(m), pValue: new Float64Array(m), exact: new Uint8Array(m), kept: new Uint8Array(0) }));
+    const a = new Float64Array(healthyRows.length);
+    const b = new Float64Array(Math.max(...pairs.map((p) => p.rows.length)));
+    for (let f = 0; f < m; f++) {
+      const col = table.columns[f];
+      const na = sortedSample(col, healthyRows, a); // shared by the application's anomalies
+      pairs.forEach(({ rows: anomalousRows }, j) => {
+        const pair = found[j];
+        const nb = sortedSample(col, anomalousRows, b);
+        if (na === 0 || nb === 0) {
+          pair.pValue[f] = 1;
+          pair.exact[f] = 1;
+          return;
+        }
+        const d = ksStatisticSorted(a, na, b, nb);
+        const bound = 2 * Math.exp(-2 * ((na * nb) / (na + nb)) * d * d);
+        pair.statistic[f] = d;
+        if (!exactPValues && bound < tiny) pair.pValue[f] = bound;
+        else if (!exactPValues && Math.min(na, nb) >= 100 && bound > large) pair.pValue[f] = Math.min(1, bound);
+        else {
+          const r = ksPValue(na, nb, d);
+          pair.statistic[f] = r.statistic;
+          pair.pValue[f] = r.pValue;
+          pair.exact[f] = 1;
+        }
+      });
+    }
+    results.push(...found);
+  }
+  return results;
+}
+
 export class FeatureSelector {
   readonly options: Required<SelectorOptions>;
   /** Learned by `fit`: the table's feature names and the union of kept ones (in table order). */
@@ -86,72 +148,62 @@ export class FeatureSelector {
    * application then anomaly name.
    */
   fit(table: FeatureTable, trainRows?: ArrayLike<number>): this {
-    const rows = trainRows === undefined ? Int32Array.from({ length: table.nRows }, (_, i) => i) : Int32Array.from(trainRows);
-    const healthyCode = table.labels.indexOf(this.options.healthy);
-    // Rows by application, healthy ones and anomalous ones by label.
-    const byApp = new Map<string, { healthy: number[]; anomalous: Map<number, number[]> }>();
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const app = table.runs[table.runIndex[r]].app;
-      let entry = byApp.get(app);
-      if (entry === undefined) byApp.set(app, (entry = { healthy: [], anomalous: new Map() }));
-      const code = table.labelCode[r];
-      if (code === healthyCode) entry.healthy.push(r);
-      else {
-        let list = entry.anomalous.get(code);
-        if (list === undefined) entry.anomalous.set(code, (list = []));
-        list.push(r);
+    this.names = [];
+    this.pairs = [];
+    this.addPValues(table, trainRows);
+    return this.select();
+  }
+
+  /**
+   * Tests the features of `table` and adds them to those already tested, without
+   * selecting yet: for tables too large to hold at once, extract the features in
+   * chunks of columns (`extractFeatures(..., { features: chunk })`), call this on each
+   * chunk with the same training rows, drop the chunk, then call `select()`. The FDR
+   * then sees all features together, exactly as `fit` on the whole table would.
+   * `totalFeatures` (all chunks together) keeps the p-value shortcuts exact-safe.
+   */
+  addPValues(table: FeatureTable, trainRows?: ArrayLike<number>, totalFeatures = table.columns.length): this {
+    const found = pairPValues(table, trainRows, this.options, totalFeatures);
+    const offset = this.names.length;
+    this.names.push(...table.names);
+    const grow = <T extends Float64Array | Uint8Array>(a: T, b: T, make: (n: number) => T): T => {
+      const out = make(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    };
+    const key = (p: { app: string; anomaly: string }): string => `${p.app}\u0000${p.anomaly}`;
+    const known = new Map(this.pairs.map((p) => [key(p), p]));
+    for (const p of found) {
+      let mine = known.get(key(p));
+      if (mine === undefined) {
+        // A pair this chunk is the first to see: earlier features had no such windows.
+        mine = { ...p, statistic: new Float64Array(offset), pValue: new Float64Array(offset).fill(1), exact: new Uint8Array(offset).fill(1), kept: new Uint8Array(0) };
+        this.pairs.push(mine);
+        known.set(key(p), mine);
+      }
+      mine.statistic = grow(mine.statistic, p.statistic, (n) => new Float64Array(n));
+      mine.pValue = grow(mine.pValue, p.pValue, (n) => new Float64Array(n));
+      mine.exact = grow(mine.exact, p.exact, (n) => new Uint8Array(n));
+    }
+    for (const mine of this.pairs) {
+      if (mine.pValue.length < this.names.length) {
+        const missing = this.names.length - mine.pValue.length;
+        mine.statistic = grow(mine.statistic, new Float64Array(missing), (n) => new Float64Array(n));
+        mine.pValue = grow(mine.pValue, new Float64Array(missing).fill(1), (n) => new Float64Array(n));
+        mine.exact = grow(mine.exact, new Uint8Array(missing).fill(1), (n) => new Uint8Array(n));
       }
     }
-    const m = table.columns.length;
-    const { alpha, rule, exactPValues } = this.options;
-    const tiny = smallestThreshold(m, alpha) / 1000;
-    const large = 10 * alpha;
-    this.names = [...table.names];
-    this.pairs = [];
-    const union = new Uint8Array(m);
-    for (const app of [...byApp.keys()].sort()) {
-      const { healthy, anomalous } = byApp.get(app)!;
-      if (healthy.length === 0 || anomalous.size === 0) continue;
-      const codes = [...anomalous.keys()].sort((a, b) => (table.labels[a] < table.labels[b] ? -1 : 1));
-      const healthyRows = Int32Array.from(healthy);
-      const pairs = codes.map((code): PairResult & { rows: Int32Array } => {
-        const anomalousRows = Int32Array.from(anomalous.get(code)!);
-        return { app, anomaly: table.labels[code], healthyWindows: healthyRows.length, anomalousWindows: anomalousRows.length, statistic: new Float64Array(m), pValue: new Float64Array(m), exact: new Uint8Array(m), kept: new Uint8Array(m), rows: anomalousRows };
-      });
-      const a = new Float64Array(healthyRows.length);
-      const b = new Float64Array(Math.max(...pairs.map((p) => p.rows.length)));
-      for (let f = 0; f < m; f++) {
-        const col = table.columns[f];
-        const na = sortedSample(col, healthyRows, a); // shared by the application's anomalies
-        for (const pair of pairs) {
-          const nb = sortedSample(col, pair.rows, b);
-          if (na === 0 || nb === 0) {
-            pair.pValue[f] = 1;
-            pair.exact[f] = 1;
-            continue;
-          }
-          const d = ksStatisticSorted(a, na, b, nb);
-          const en = (na * nb) / (na + nb);
-          const bound = 2 * Math.exp(-2 * en * d * d);
-          pair.statistic[f] = d;
-          if (!exactPValues && bound < tiny) {
-            pair.pValue[f] = bound;
-          } else if (!exactPValues && Math.min(na, nb) >= 100 && bound > large) {
-            pair.pValue[f] = Math.min(1, bound);
-          } else {
-            const r = ksPValue(na, nb, d);
-            pair.statistic[f] = r.statistic;
-            pair.pValue[f] = r.pValue;
-            pair.exact[f] = 1;
-          }
-        }
-      }
-      for (const { rows: _rows, ...pair } of pairs) {
-        pair.kept = fdrFilter(pair.pValue, alpha, rule);
-        for (let f = 0; f < m; f++) union[f] |= pair.kept[f];
-        this.pairs.push(pair);
-      }
+    this.pairs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    return this;
+  }
+
+  /** Applies the FDR filter per pair to everything tested so far; the union is `selected`. */
+  select(): this {
+    const union = new Uint8Array(this.names.length);
+    for (const pair of this.pairs) {
+      pair.kept = fdrFilter(pair.pValue, this.options.alpha, this.options.rule);
+      for (let f = 0; f < union.length; f++) union[f] |= pair.kept[f];
     }
     this.selected = this.names.filter((_, f) => union[f] === 1);
     return this;

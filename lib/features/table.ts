@@ -84,9 +84,10 @@ export function takeRows(table: FeatureTable, rows: ArrayLike<number>): FeatureT
 }
 
 /**
- * Builds a table run by run without knowing the row count in advance. Columns grow
- * one at a time (a new array, copy, drop the old), so growing never holds more than
- * the table plus one column; `finish()` trims them the same way.
+ * Builds a table run by run without knowing the row count in advance. Columns grow by
+ * a quarter at a time, one column after another (a new array, copy, drop the old), so
+ * growing holds at most the table, its unused quarter and one column; `finish()` trims
+ * them the same way. `expectedRows`, when known, sizes the columns up front.
  */
 export class FeatureTableBuilder {
   readonly names: string[];
@@ -101,10 +102,11 @@ export class FeatureTableBuilder {
   private readonly labelIndex = new Map<string, number>([["none", 0]]);
   private readonly runs: RunInfo[] = [];
 
-  constructor(names: readonly string[], storage: FeatureStorage = "float32") {
+  constructor(names: readonly string[], storage: FeatureStorage = "float32", expectedRows = 0) {
     this.names = [...names];
     this.storage = storage;
     this.columns = this.names.map(() => this.column(0));
+    if (expectedRows > 0) this.resize(expectedRows);
   }
 
   private column(length: number): FeatureColumn {
@@ -149,7 +151,7 @@ export class FeatureTableBuilder {
       this.runs.push(run);
       return;
     }
-    if (this.nRows + count > this.capacity) this.resize(Math.max(1024, Math.ceil((this.nRows + count) * 1.5)));
+    if (this.nRows + count > this.capacity) this.resize(Math.max(1024, Math.ceil((this.nRows + count) * 1.25)));
     const r0 = this.nRows;
     const runNo = this.runs.length;
     this.runs.push(run);

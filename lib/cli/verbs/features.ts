@@ -11,12 +11,12 @@ import { featureConfig } from "../../features/config";
 import { configFeatureNames, type RunFeatureBlock } from "../../features/noderun-features";
 import { featureJobs, checkMetrics, ColumnMapper } from "../../features/extract";
 import { CsvBytes, featuresCsvHeader, writeFeatureRows } from "../../features/csv-output";
-import { numberOption, stringOption, type Verb } from "../verb";
+import { choiceOption, numberOption, stringOption, type Verb } from "../verb";
 
 export const featuresVerb: Verb = {
   name: "features",
   summary: "compute windowed features (11 statistics per metric) of a telemetry source as CSV",
-  usage: "<source> --out <csv> [--window 60] [--stride 15] [--trim 60] [--spectral] [--job-id]",
+  usage: "<source> --out <csv> [--window 60] [--stride 15] [--trim 60] [--spectral] [--numerics pandas|exact] [--job-id]",
   description: `
 <source> is anything the readers accept (a data set folder, one telemetry CSV, ...).
 Each node-run loses --trim seconds at both ends, then every window of --window seconds
@@ -31,6 +31,7 @@ Runs on E2EWATCH_THREADS worker threads (default: all cores).`,
     stride: { type: "string", value: "N", default: "15", description: "samples between window ends" },
     trim: { type: "string", value: "N", default: "60", description: "samples dropped at both ends of each node-run" },
     spectral: { type: "boolean", description: "add spectral features (specdom, speccent, specent, specband1-4)" },
+    numerics: { type: "string", value: "MODE", default: "pandas", description: "pandas: mean/std/skew/kurt equal pandas 1.5 bit for bit; exact: accurate per window (see lib/features/README.md)" },
     "job-id": { type: "boolean", description: "start each row with a job_id column" },
   },
   positionals: { min: 1, max: 1, name: "source" },
@@ -42,6 +43,7 @@ Runs on E2EWATCH_THREADS worker threads (default: all cores).`,
       stride: numberOption(ctx.values, "stride", 15, { integer: true, min: 1 }),
       trim: numberOption(ctx.values, "trim", 60, { integer: true, min: 0 }),
       spectral: ctx.values.spectral === true,
+      numerics: choiceOption(ctx.values, "numerics", ["pandas", "exact"] as const, "pandas"),
     });
     const jobIdColumn = ctx.values["job-id"] === true;
     const sourcePath = ctx.positionals[0];

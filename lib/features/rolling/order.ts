@@ -10,10 +10,11 @@
  * B = window / g consecutive blocks of g = gcd(window, stride) samples. Each block is
  * sorted once. When the stride is one block and B is even (the default 60/15: four
  * blocks of 15), a window is the merge of two half-windows, and each half-window is
- * merged once and serves two windows. The final merge only runs as far as the ranks the
- * statistics read, from both ends. Merges are branch-free (a 0/1 flag selects the
- * smaller head), which avoids mispredicted branches on noisy data. Other grids merge
- * their blocks one after another, or sort the window when it has many blocks.
+ * merged once and serves two windows; the ranks the statistics read are then picked from
+ * the two sorted halves by binary search, without merging them. Merges are branch-free
+ * (a 0/1 flag selects the smaller head), which avoids mispredicted branches on noisy
+ * data. Other grids merge their blocks one after another, or sort the window when it
+ * has many blocks.
  */
 import { type WindowGrid } from "./grid";
 
@@ -72,36 +73,32 @@ function merge(src: Float64Array, a: number, mid: number, end: number, dst: Floa
 }
 
 /**
- * Writes into out[0, low) the `low` smallest and into out[n - high, n) the `high`
- * largest of the merge of sorted a[ia, ia + la) and b[ib, ib + lb), n = la + lb.
+ * Writes into out[r], for each rank r of `ranks` (ascending), the r-th smallest of the
+ * merge of sorted a[ia, ia + na) and b[ib, ib + nb), without merging: a binary search
+ * finds how many of the r + 1 smallest come from a. When r + 1 is also wanted, it is
+ * the next element after that split.
  */
-function mergeEnds(a: Float64Array, ia: number, la: number, b: Float64Array, ib: number, lb: number, out: Float64Array, low: number, high: number): void {
-  let i = ia;
-  let j = ib;
-  const aEnd = ia + la;
-  const bEnd = ib + lb;
-  for (let k = 0; k < low; k++) {
-    if (i < aEnd && j < bEnd) {
-      const va = a[i];
-      const vb = b[j];
-      const takeA = +(va <= vb);
-      out[k] = takeA * va + (1 - takeA) * vb;
-      i += takeA;
-      j += 1 - takeA;
-    } else out[k] = i < aEnd ? a[i++] : b[j++];
-  }
-  i = aEnd - 1;
-  j = bEnd - 1;
-  const n = la + lb;
-  for (let k = n - 1; k >= n - high; k--) {
-    if (i >= ia && j >= ib) {
-      const va = a[i];
-      const vb = b[j];
-      const takeA = +(va > vb);
-      out[k] = takeA * va + (1 - takeA) * vb;
-      i -= takeA;
-      j -= 1 - takeA;
-    } else out[k] = i >= ia ? a[i--] : b[j--];
+function selectRanks(a: Float64Array, ia: number, na: number, b: Float64Array, ib: number, nb: number, out: Float64Array, ranks: Int32Array): void {
+  for (let t = 0; t < ranks.length; t++) {
+    const r = ranks[t];
+    let lo = r + 1 - nb > 0 ? r + 1 - nb : 0;
+    let hi = r + 1 < na ? r + 1 : na;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[ia + mid] < b[ib + r - mid]) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo;
+    const j = r + 1 - i;
+    const x = i > 0 ? a[ia + i - 1] : -Infinity;
+    const y = j > 0 ? b[ib + j - 1] : -Infinity;
+    out[r] = x > y ? x : y;
+    if (t + 1 < ranks.length && ranks[t + 1] === r + 1) {
+      const u = i < na ? a[ia + i] : Infinity;
+      const v = j < nb ? b[ib + j] : Infinity;
+      out[r + 1] = u < v ? u : v;
+      t++;
+    }
   }
 }
 
@@ -115,21 +112,17 @@ export function quantileOfSorted(sorted: Float64Array, n: number, q: number): nu
   return lo + (sorted[i + 1] - lo) * (position - i);
 }
 
-/** How many of the smallest and largest ranks the statistics read (min, max and both neighbours of each quantile). */
-function neededEnds(n: number, quantiles: readonly number[]): { low: number; high: number } {
-  let low = 1;
-  let high = 1;
-  const half = n >> 1;
+/** The ranks the statistics read: min, max and both neighbours of each quantile. */
+function neededRanks(n: number, quantiles: readonly number[]): Int32Array {
+  const ranks = new Set([0, n - 1]);
   for (const q of quantiles) {
     if (n === 1) break;
     const position = q * (n - 1);
     const i = Math.trunc(position);
-    for (const r of position === i ? [i] : [i, i + 1]) {
-      if (r < half) low = Math.max(low, r + 1);
-      else high = Math.max(high, n - r);
-    }
+    ranks.add(i);
+    if (position !== i) ranks.add(i + 1);
   }
-  return { low: Math.min(low, n), high: Math.min(high, n) };
+  return Int32Array.from([...ranks].sort((a, b) => a - b));
 }
 
 /**
@@ -151,7 +144,7 @@ export function rollingOrderStatistics(x: Float64Array, grid: WindowGrid, nanBef
   scratch.fit(covered, w, halfLength, ring);
   const { blocks, window: sorted, merged, halves, halfOf } = scratch;
   const nq = quantiles.length;
-  const { low, high } = neededEnds(w, quantiles);
+  const ranks = neededRanks(w, quantiles);
   // Blocks that hold a NaN are sorted too; no window that uses them is read.
   if (nBlocks > 1 && nBlocks <= 16) for (let b = 0; b + g <= covered; b += g) sortBlock(x, b, g, blocks);
   if (halved) halfOf.fill(-1, 0, ring);
@@ -171,7 +164,7 @@ export function rollingOrderStatistics(x: Float64Array, grid: WindowGrid, nanBef
       const b = start / g;
       const left = sortedHalf(b, g, halfBlocks, ring, blocks, halves, halfOf, merged);
       const right = sortedHalf(b + halfBlocks, g, halfBlocks, ring, blocks, halves, halfOf, merged);
-      mergeEnds(halves, left, halfLength, halves, right, halfLength, sorted, low, high);
+      selectRanks(halves, left, halfLength, halves, right, halfLength, sorted, ranks);
       view = sorted;
     } else if (nBlocks <= 16) {
       mergeBlocks(blocks, start, g, nBlocks, sorted, 0, merged);
