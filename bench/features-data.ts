@@ -10,7 +10,7 @@ import { DatasetWriter } from "../lib/telemetry/contract";
 import type { NodeRun, RunLabel } from "../lib/telemetry/noderun";
 
 /** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { FeatureTableBuilder, featureTableBytes, selectColumns, type FeatureStorage, type FeatureTable } from "../lib/features/table";
 import { featureTableMemory } from "../lib/features/memory";
 import { FeatureSelector } from "../lib/features/selector";
+import { prng } from "./features-data";
 
 const PAPER_ROWS = 2_000_000;
 const PAPER_FEATURES = 1716;
@@ -31,15 +32,6 @@ function mem(): { rss: number; buffers: number } {
   return { rss: m.rss, buffers: m.arrayBuffers };
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A table built run by run as extraction builds it: 60 windows a run, 6 apps, 4 anomalies + healthy. */
 function build(rows: number, features: number, storage: FeatureStorage): { table: FeatureTable; peakBuffers: number } {

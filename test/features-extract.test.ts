@@ -6,16 +6,8 @@ import { WorkerPool } from "../lib/parallel/pool";
 import { extractFeatures, featureConfig, nodeRunFeatures, configFeatureNames, latestWindowFeatures, SPECTRAL_STATISTICS, featureTableBytes, featureTableMemory, takeRows, type FeatureTable } from "../lib/features";
 import { InputError } from "../lib/util/errors";
 import { tempDir, runCli } from "./helpers";
+import { mulberry } from "./features-support";
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const METRICS = ["MemFree::meminfo", "user::procstat", "procs_running::procstat", "pgfault::vmstat"];
 

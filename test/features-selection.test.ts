@@ -7,6 +7,7 @@ import { MinMaxScaler } from "../lib/features/scaler";
 import { ksTwoSample } from "../lib/features/ks";
 import { FeatureTableBuilder, type FeatureTable } from "../lib/features/table";
 import { FIXTURES } from "./helpers";
+import { mulberry } from "./features-support";
 
 const DIR = path.join(FIXTURES, "features");
 type Cell = number | null;
@@ -32,15 +33,6 @@ function tableOf(rows: { app: string; label: string; values: Cell[] }[], nFeatur
   return b.finish();
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("features: FDR rules", () => {
   it("E2EWatch's rule judges each rank alone; Benjamini-Yekutieli steps up", () => {
