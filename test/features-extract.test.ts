@@ -195,6 +195,14 @@ describe("features: extraction over sources and threads", () => {
     const missing = runCli(["features", path.join(dir, "nope"), "--out", out]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /nope: no such file or folder/);
+    // A broken job file: one line naming file and line, exit 1, no partial CSV left.
+    const broken = path.join(dir, "broken");
+    fs.cpSync(dataset, broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, "telemetry", "104.csv"), "job_id,node,timestamp,x\n104,n4,1,1\n");
+    const failed = runCli(["features", broken, "--out", path.join(dir, "broken.csv")]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr.trim().split("\n").pop()!, /104\.csv:1: header lacks column 'node_id'/);
+    assert.ok(!fs.existsSync(path.join(dir, "broken.csv")));
   });
 });
 

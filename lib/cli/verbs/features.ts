@@ -92,6 +92,14 @@ Runs on E2EWATCH_THREADS worker threads (default: all cores).`,
           if (c === 0) short++;
         }
       }
+    } catch (e) {
+      // A failed run leaves no partial CSV that could pass for a complete one.
+      if (fd !== 1) {
+        fs.closeSync(fd);
+        fs.rmSync(out, { force: true });
+        fd = 1;
+      }
+      throw e;
     } finally {
       if (fd !== 1) fs.closeSync(fd);
     }
