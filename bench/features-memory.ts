@@ -11,6 +11,7 @@ import { FeatureTableBuilder, featureTableBytes, selectColumns, type FeatureStor
 import { featureTableMemory } from "../lib/features/memory";
 import { FeatureSelector } from "../lib/features/selector";
 import { prng } from "./features-data";
+import { WorkerPool } from "../lib/parallel/pool";
 
 const PAPER_ROWS = 2_000_000;
 const PAPER_FEATURES = 1716;
@@ -79,6 +80,11 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const s = new FeatureSelector().fit(part);
   const secs = (performance.now() - t1) / 1000;
+  const pool = new WorkerPool();
+  const t2 = performance.now();
+  await new FeatureSelector().fitParallel(part, undefined, pool);
+  const parallelSecs = (performance.now() - t2) / 1000;
+  await pool.close();
   const selected = selectColumns(table, table.names.slice(0, Math.round((PAPER_SELECTED / PAPER_FEATURES) * features)));
   table.columns = [];
   part.columns = [];
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
   console.log(`paper preset (${PAPER_ROWS} windows), extrapolated from the measurement (x${scale.toFixed(1)} rows):`);
   console.log(`  ${PAPER_FEATURES} features: ${(((after.buffers - before.buffers) * scale * PAPER_FEATURES) / features / GB).toFixed(2)} GB ${storage} (formula: float32 ${(featureTableMemory(PAPER_ROWS, PAPER_FEATURES, "float32").totalBytes / GB).toFixed(2)} GB, float64 ${(featureTableMemory(PAPER_ROWS, PAPER_FEATURES, "float64").totalBytes / GB).toFixed(2)} GB); peak while growing ${(((peakBuffers - before.buffers) * scale * PAPER_FEATURES) / features / GB).toFixed(2)} GB`);
   console.log(`  ${PAPER_SELECTED} features: ${(((kept.buffers - before.buffers) * scale * PAPER_SELECTED) / selected.names.length / GB).toFixed(2)} GB ${storage} (formula: float32 ${(featureTableMemory(PAPER_ROWS, PAPER_SELECTED, "float32").totalBytes / GB).toFixed(2)} GB)`);
-  console.log(`selection: ${part.names.length} features x ${rows} windows, ${s.pairs.length} (app, anomaly) pairs in ${secs.toFixed(1)} s -> ${(((secs / part.names.length) * PAPER_FEATURES * scale) / 60).toFixed(1)} min single-threaded for ${PAPER_FEATURES} features x ${PAPER_ROWS} windows (linear in rows; sorting makes it slightly more)`);
+  console.log(`selection: ${part.names.length} features x ${rows} windows, ${s.pairs.length} (app, anomaly) pairs in ${secs.toFixed(1)} s -> ${(((secs / part.names.length) * PAPER_FEATURES * scale) / 60).toFixed(1)} min single-threaded for ${PAPER_FEATURES} features x ${PAPER_ROWS} windows (linear in rows; sorting makes it slightly more); fitParallel on ${pool.size} threads ${parallelSecs.toFixed(1)} s -> ${(((parallelSecs / part.names.length) * PAPER_FEATURES * scale) / 60).toFixed(1)} min`);
 }
 
 main().catch((e) => {

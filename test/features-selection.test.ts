@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { benjaminiYekutieli, e2ewatchFdr } from "../lib/features/fdr";
 import { FeatureSelector } from "../lib/features/selector";
+import { WorkerPool } from "../lib/parallel/pool";
 import { MinMaxScaler } from "../lib/features/scaler";
 import { ksTwoSample } from "../lib/features/ks";
 import { FeatureTableBuilder, type FeatureTable } from "../lib/features/table";
@@ -179,6 +180,25 @@ describe("features: selection in chunks of columns", () => {
       chunked.select();
       assert.deepEqual(chunked.selected, whole.selected);
       assert.deepEqual(chunked.pairs.map((p) => [...p.pValue]), whole.pairs.map((p) => [...p.pValue]));
+    }
+  });
+});
+
+describe("features: selection on worker threads", () => {
+  it("fitParallel gives fit's p-values and selection, on 0 and 2 threads", async () => {
+    const fx = (JSON.parse(fs.readFileSync(path.join(DIR, "ks.json"), "utf8")) as { selection: SelectionFixture }).selection;
+    const table = tableOf(fx.rows, fx.features, "float32");
+    const train = Int32Array.from({ length: table.nRows }, (_, i) => i).filter((i) => i % 5 !== 2);
+    const serial = new FeatureSelector().fit(table, train);
+    for (const size of [0, 2]) {
+      const pool = new WorkerPool(size);
+      try {
+        const parallel = await new FeatureSelector().fitParallel(table, train, pool);
+        assert.deepEqual(parallel.selected, serial.selected);
+        assert.deepEqual(parallel.pairs.map((p) => [p.app, p.anomaly, [...p.pValue], [...p.kept]]), serial.pairs.map((p) => [p.app, p.anomaly, [...p.pValue], [...p.kept]]));
+      } finally {
+        await pool.close();
+      }
     }
   });
 });

@@ -24,6 +24,8 @@ import { InputError } from "../util/errors";
 import { ksPValue, ksStatisticSorted } from "./ks";
 import { type FdrRule, fdrFilter, smallestThreshold } from "./fdr";
 import { type FeatureTable, selectColumns } from "./table";
+import type { WorkerPool } from "../parallel/pool";
+import type { ProgressFn } from "../util/progress";
 
 export interface SelectorOptions {
   /** False-discovery level (default 0.01). */
@@ -68,11 +70,17 @@ function sortedSample(col: ArrayLike<number>, rows: Int32Array, into: Float64Arr
   return n;
 }
 
-/** KS statistics and p-values of every (application, anomaly) pair for the columns of `table` (no FDR yet). */
-function pairPValues(table: FeatureTable, trainRows: ArrayLike<number> | undefined, options: Required<SelectorOptions>, totalFeatures: number): PairResult[] {
+/** The training windows of one application: its healthy rows and its rows of each anomaly. */
+export interface AppGroup {
+  app: string;
+  healthyRows: Int32Array;
+  anomalies: { anomaly: string; rows: Int32Array }[];
+}
+
+/** Groups the training rows by application (sorted) and anomaly (sorted); applications without both sides are left out. */
+export function groupTrainingRows(table: FeatureTable, trainRows: ArrayLike<number> | undefined, healthy: string): AppGroup[] {
   const rows = trainRows === undefined ? Int32Array.from({ length: table.nRows }, (_, i) => i) : Int32Array.from(trainRows);
-  const healthyCode = table.labels.indexOf(options.healthy);
-  // Rows by application, healthy ones and anomalous ones by label.
+  const healthyCode = table.labels.indexOf(healthy);
   const byApp = new Map<string, { healthy: number[]; anomalous: Map<number, number[]> }>();
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
@@ -87,26 +95,36 @@ function pairPValues(table: FeatureTable, trainRows: ArrayLike<number> | undefin
       list.push(r);
     }
   }
-  const m = table.columns.length;
+  const groups: AppGroup[] = [];
+  for (const app of [...byApp.keys()].sort()) {
+    const { healthy: h, anomalous } = byApp.get(app)!;
+    if (h.length === 0 || anomalous.size === 0) continue;
+    const codes = [...anomalous.keys()].sort((a, b) => (table.labels[a] < table.labels[b] ? -1 : 1));
+    groups.push({ app, healthyRows: Int32Array.from(h), anomalies: codes.map((c) => ({ anomaly: table.labels[c], rows: Int32Array.from(anomalous.get(c)!) })) });
+  }
+  return groups;
+}
+
+/**
+ * KS statistics and p-values of every (application, anomaly) pair for `columns` (no FDR
+ * yet), in group order. Exported as a worker task for `fitParallel`.
+ */
+export function testColumns(columns: ArrayLike<number>[], groups: AppGroup[], options: Required<SelectorOptions>, totalFeatures: number): PairResult[] {
+  const m = columns.length;
   const { alpha, exactPValues } = options;
   const tiny = smallestThreshold(Math.max(m, totalFeatures), alpha) / 1000;
   const large = 10 * alpha;
   const results: PairResult[] = [];
-  for (const app of [...byApp.keys()].sort()) {
-    const { healthy, anomalous } = byApp.get(app)!;
-    if (healthy.length === 0 || anomalous.size === 0) continue;
-    const codes = [...anomalous.keys()].sort((a, b) => (table.labels[a] < table.labels[b] ? -1 : 1));
-    const healthyRows = Int32Array.from(healthy);
-    const pairs = codes.map((code) => ({ code, rows: Int32Array.from(anomalous.get(code)!) }));
-    const found = pairs.map(({ code, rows: r }): PairResult => ({ app, anomaly: table.labels[code], healthyWindows: healthyRows.length, anomalousWindows: r.length, statistic: new Float64Array(m), pValue: new Float64Array(m), exact: new Uint8Array(m), kept: new Uint8Array(0) }));
+  for (const { app, healthyRows, anomalies } of groups) {
+    const found = anomalies.map(({ anomaly, rows }): PairResult => ({ app, anomaly, healthyWindows: healthyRows.length, anomalousWindows: rows.length, statistic: new Float64Array(m), pValue: new Float64Array(m), exact: new Uint8Array(m), kept: new Uint8Array(0) }));
     const a = new Float64Array(healthyRows.length);
-    const b = new Float64Array(Math.max(...pairs.map((p) => p.rows.length)));
+    const b = new Float64Array(Math.max(...anomalies.map((p) => p.rows.length)));
     for (let f = 0; f < m; f++) {
-      const col = table.columns[f];
+      const col = columns[f];
       const na = sortedSample(col, healthyRows, a); // shared by the application's anomalies
-      pairs.forEach(({ rows: anomalousRows }, j) => {
+      anomalies.forEach(({ rows }, j) => {
         const pair = found[j];
-        const nb = sortedSample(col, anomalousRows, b);
+        const nb = sortedSample(col, rows, b);
         if (na === 0 || nb === 0) {
           pair.pValue[f] = 1;
           pair.exact[f] = 1;
@@ -128,6 +146,23 @@ function pairPValues(table: FeatureTable, trainRows: ArrayLike<number> | undefin
     results.push(...found);
   }
   return results;
+}
+
+/** Concatenates per-pair results of consecutive column chunks (same groups, same order). */
+function concatPairs(parts: PairResult[][]): PairResult[] {
+  return parts[0].map((first, p) => {
+    const join = <T extends Float64Array | Uint8Array>(pick: (r: PairResult) => T, make: (n: number) => T): T => {
+      const pieces = parts.map((part) => pick(part[p]));
+      const out = make(pieces.reduce((n, x) => n + x.length, 0));
+      let at = 0;
+      for (const x of pieces) {
+        out.set(x, at);
+        at += x.length;
+      }
+      return out;
+    };
+    return { ...first, statistic: join((r) => r.statistic, (n) => new Float64Array(n)), pValue: join((r) => r.pValue, (n) => new Float64Array(n)), exact: join((r) => r.exact, (n) => new Uint8Array(n)) };
+  });
 }
 
 export class FeatureSelector {
@@ -163,9 +198,38 @@ export class FeatureSelector {
    * `totalFeatures` (all chunks together) keeps the p-value shortcuts exact-safe.
    */
   addPValues(table: FeatureTable, trainRows?: ArrayLike<number>, totalFeatures = table.columns.length): this {
-    const found = pairPValues(table, trainRows, this.options, totalFeatures);
+    const found = testColumns(table.columns, groupTrainingRows(table, trainRows, this.options.healthy), this.options, totalFeatures);
+    return this.addPairs(table.names, found);
+  }
+
+  /**
+   * As `fit`, with the features tested in chunks on the pool's worker threads (each
+   * chunk's columns are copied to its worker). Same result as `fit`.
+   */
+  async fitParallel(table: FeatureTable, trainRows: ArrayLike<number> | undefined, pool: WorkerPool, onProgress?: ProgressFn): Promise<this> {
+    this.names = [];
+    this.pairs = [];
+    const groups = groupTrainingRows(table, trainRows, this.options.healthy);
+    const m = table.columns.length;
+    const chunk = Math.max(1, Math.ceil(m / Math.max(1, 4 * pool.size)));
+    const starts = Array.from({ length: Math.ceil(m / chunk) }, (_, i) => i * chunk);
+    let done = 0;
+    const parts = await Promise.all(
+      starts.map((from) =>
+        pool.run<PairResult[]>(__filename, "testColumns", [table.columns.slice(from, from + chunk), groups, this.options, m]).then((r) => {
+          onProgress?.({ stage: "feature selection", done: ++done, total: starts.length });
+          return r;
+        }),
+      ),
+    );
+    if (parts.length > 0) this.addPairs(table.names, concatPairs(parts));
+    return this.select();
+  }
+
+  /** Appends the per-pair results of the features `names` (tested together) to those already held. */
+  private addPairs(names: readonly string[], found: PairResult[]): this {
     const offset = this.names.length;
-    this.names.push(...table.names);
+    this.names.push(...names);
     const grow = <T extends Float64Array | Uint8Array>(a: T, b: T, make: (n: number) => T): T => {
       const out = make(a.length + b.length);
       out.set(a);
