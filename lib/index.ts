@@ -7,6 +7,7 @@ import { assertBuildSucceeded } from "./util/freshness";
 assertBuildSucceeded();
 
 export * as evaluation from "./evaluation";
+export * as features from "./features";
 export * as parallel from "./parallel";
 export * as plots from "./plots";
 export * as synth from "./synth";

@@ -8,6 +8,12 @@ Per node-run: drop `trim` samples at both ends (1 Hz, so samples = seconds), com
 pandas rolling statistics over `window` samples, keep every `stride`-th complete
 window (the first ends at sample `window - 1`), name columns `<stat>_<metric>`.
 Undefined skew and kurtosis (constant or too-short windows) become 0 and -3.
+
+Telemetry files are read with `float_precision="round_trip"`: pandas' default decimal
+parser is not correctly rounded (on numbers with 16-17 significant digits it is often
+off by one to thousands of units in the last place), which would make this reference
+see slightly different inputs than the file holds. Whole numbers, the usual telemetry,
+parse identically either way and at the same speed.
 """
 import sys
 import os
@@ -47,7 +53,7 @@ def node_features(frame, window=60, stride=15, trim=60):
 
 def file_features(path, window=60, stride=15, trim=60):
     """Features of every node in one contract telemetry file, with a `node_id` column first."""
-    df = pd.read_csv(path, dtype={"job_id": str, "node_id": str})
+    df = pd.read_csv(path, dtype={"job_id": str, "node_id": str}, float_precision="round_trip")
     parts = []
     for node_id, frame in df.groupby("node_id", sort=False):
         frame = frame.sort_values("timestamp", kind="stable").drop(columns=["job_id", "node_id"])
@@ -70,8 +76,65 @@ def dataset_features(dataset, window=60, stride=15, trim=60):
     return pd.concat(parts, ignore_index=True), meta
 
 
+def compare(ours_csv, reference):
+    """Worst relative error of a features CSV written by `e2ewatch features --job-id`
+    against `reference` (a dataset_features() frame): |a - b| / max(|a|, |b|), 0 where
+    both are equal or both missing, inf where only one is missing. Rows must match in
+    order and ids."""
+    ours = pd.read_csv(ours_csv, dtype={"job_id": str, "node_id": str}, float_precision="round_trip")
+    if list(ours.columns) != list(reference.columns):
+        raise SystemExit(f"columns differ: {len(ours.columns)} vs {len(reference.columns)}")
+    if len(ours) != len(reference):
+        raise SystemExit(f"rows differ: {len(ours)} vs {len(reference)}")
+    ids = ["job_id", "node_id"]
+    if not (ours[ids].values == reference[ids].values).all():
+        raise SystemExit("job_id/node_id differ")
+    a = ours.drop(columns=ids).to_numpy(dtype="float64")
+    b = reference.drop(columns=ids).to_numpy(dtype="float64")
+    both_nan = np.isnan(a) & np.isnan(b)
+    one_nan = np.isnan(a) ^ np.isnan(b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        err = np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))
+    err[(a == b) | both_nan] = 0.0
+    err[one_nan] = np.inf
+    worst = np.unravel_index(np.argmax(err), err.shape) if err.size else (0, 0)
+    cols = list(reference.columns[2:])
+    return {"rows": int(len(ours)), "values": int(a.size), "identical": int(((a == b) | both_nan).sum()),
+            "worst_relative_error": float(err.max()) if err.size else 0.0,
+            "worst_at": {"row": int(worst[0]), "column": cols[worst[1]]} if err.size else None}
+
+
+def main(argv):
+    import argparse
+    import json
+    import time
+    parser = argparse.ArgumentParser(description="pandas reference features")
+    parser.add_argument("source", help="a telemetry CSV, or a data set folder with --dataset")
+    parser.add_argument("out", nargs="?", help="features CSV to write")
+    parser.add_argument("--dataset", action="store_true", help="source is a data set folder (metadata.csv + telemetry/)")
+    parser.add_argument("--window", type=int, default=60)
+    parser.add_argument("--stride", type=int, default=15)
+    parser.add_argument("--trim", type=int, default=60)
+    parser.add_argument("--time", action="store_true", help="print JSON timings of reading + rolling")
+    parser.add_argument("--compare", metavar="OURS_CSV", help="print JSON worst relative error of an 'e2ewatch features --job-id' CSV")
+    args = parser.parse_args(argv)
+    wall, cpu = time.perf_counter(), time.process_time()
+    if args.dataset:
+        result, _ = dataset_features(args.source, args.window, args.stride, args.trim)
+    else:
+        result = file_features(args.source, args.window, args.stride, args.trim)
+    report = {}
+    if args.time:
+        report["seconds"] = time.perf_counter() - wall
+        report["cpu_seconds"] = time.process_time() - cpu
+        report["rows"] = int(len(result))
+    if args.out:
+        result.to_csv(args.out, index=False)
+    if args.compare:
+        report["compare"] = compare(args.compare, result)
+    if report:
+        print(json.dumps(report))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: features.py <telemetry.csv> <out.csv>")
-    result = file_features(sys.argv[1])
-    result.to_csv(sys.argv[2], index=False)
+    main(sys.argv[1:])

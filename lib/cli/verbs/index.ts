@@ -1,8 +1,9 @@
 /** Every verb of the command line, in the order `--help` lists them. */
 import type { Verb } from "../verb";
 import { doctorVerb } from "./doctor";
+import { featuresVerb } from "./features";
 import { generateVerb } from "./generate";
 import { importVerb } from "./import";
 import { inspectVerb } from "./inspect";
 
-export const VERBS: Verb[] = [generateVerb, inspectVerb, importVerb, doctorVerb];
+export const VERBS: Verb[] = [generateVerb, inspectVerb, importVerb, featuresVerb, doctorVerb];
