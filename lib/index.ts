@@ -7,6 +7,7 @@ import { assertBuildSucceeded } from "./util/freshness";
 assertBuildSucceeded();
 
 export * as parallel from "./parallel";
+export * as models from "./models";
 export * as plots from "./plots";
 export * as telemetry from "./telemetry";
 export { InputError, UsageError } from "./util/errors";
