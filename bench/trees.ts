@@ -11,7 +11,7 @@
  * features, a few trees only) with the process's peak memory.
  *
  * usage: node dist/bench/trees.js [--sizes 20000x300,100000x300] [--reps 3]
- *          [--mlrf 2000x100] [--scale 1000000x700] [--scale-trees 4] [--skip-scale] [--out FILE]
+ *          [--mlrf 1000x50] [--scale 1000000x700] [--scale-trees 4] [--skip-scale] [--out FILE]
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -35,6 +35,8 @@ interface Options {
   scaleTrees: number;
   skipScale: boolean;
   out?: string;
+  /** Internal: run one scale model in this (child) process and print its result as JSON. */
+  scaleChild?: keyof typeof SCALE_MODELS;
 }
 
 function parseSize(s: string): [number, number] {
@@ -44,17 +46,18 @@ function parseSize(s: string): [number, number] {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [[20000, 300], [100000, 300]], reps: 3, mlrf: [2000, 100], scale: [1000000, 700], scaleTrees: 4, skipScale: false };
+  const o: Options = { sizes: [[20000, 300], [100000, 300]], reps: 3, mlrf: [1000, 50], scale: [1000000, 700], scaleTrees: 4, skipScale: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i];
-    if (a === "--sizes") o.sizes = next().split(",").map(parseSize);
+    if (a === "--sizes") o.sizes = next().split(",").filter((x) => x !== "none").map(parseSize);
     else if (a === "--reps") o.reps = Number(next());
     else if (a === "--mlrf") o.mlrf = parseSize(next());
     else if (a === "--scale") o.scale = parseSize(next());
     else if (a === "--scale-trees") o.scaleTrees = Number(next());
     else if (a === "--skip-scale") o.skipScale = true;
     else if (a === "--out") o.out = next();
+    else if (a === "--scale-child") o.scaleChild = next() as keyof typeof SCALE_MODELS;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -118,7 +121,9 @@ function runSklearn(model: "rf" | "hgb", params: object, s: Split): Run {
   });
   if (r.status !== 0) throw new Error(`scikit-learn run failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { fitSeconds: number; predictSeconds: number; nIter: number };
-  const pred = new Int32Array(fs.readFileSync(predFile).buffer.slice(0));
+  const bytes = fs.readFileSync(predFile);
+  // Copy out: small files share Node's buffer pool, so .buffer is not only this file.
+  const pred = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return { fitSeconds: out.fitSeconds, predictSeconds: out.predictSeconds, accuracy: accuracy(s.yTest, pred), macroF1: macroF1(s.yTest, pred), note: model === "hgb" ? `${out.nIter} rounds run` : undefined };
 }
 
@@ -213,6 +218,7 @@ interface ScaleRun {
   size: string;
   model: string;
   generateSeconds: number;
+  binSeconds: number;
   fitSeconds: number;
   predictSeconds: number;
   predictRows: number;
@@ -221,46 +227,62 @@ interface ScaleRun {
   trainAccuracy: number;
 }
 
-async function scaleRun(o: Options): Promise<ScaleRun[]> {
+const SCALE_MODELS = {
+  rf: (o: Options) => ({ label: `rf, ${o.scaleTrees} trees, depth 10`, params: { nEstimators: o.scaleTrees, maxDepth: 10, seed: SEED, threads: THREADS } }),
+  gbdt: () => ({ label: "gbdt, 2 rounds x 5 classes", params: { maxIter: 2, earlyStopping: false, seed: SEED, threads: THREADS } }),
+};
+
+/** One model at the paper's scale, in this process (run as a child, so its peak memory is its own). */
+async function scaleChild(o: Options, kind: keyof typeof SCALE_MODELS): Promise<ScaleRun> {
   const [nRows, nFeatures] = o.scale;
+  const { label, params } = SCALE_MODELS[kind](o);
   let t = performance.now();
   const d = syntheticWindows({ nRows, nFeatures, seed: SEED });
   const generateSeconds = (performance.now() - t) / 1000;
   const rssAfterDataMB = process.memoryUsage().rss / 2 ** 20;
-  const out: ScaleRun[] = [];
+  const model = createModel(kind, params);
+  t = performance.now();
+  let binSeconds = NaN;
+  await model.fit(d.X, d.y, {
+    onProgress: (e) => {
+      if (e.stage !== "binning" && Number.isNaN(binSeconds)) binSeconds = (performance.now() - t) / 1000;
+    },
+  });
+  const fitSeconds = (performance.now() - t) / 1000;
   const sample = { nRows: 100000, columns: d.X.columns.map((c) => c.subarray(0, 100000)) };
-  for (const [kind, params] of [["rf", { nEstimators: o.scaleTrees, maxDepth: 10, seed: SEED, threads: THREADS }], ["gbdt", { maxIter: 2, earlyStopping: false, seed: SEED, threads: THREADS }]] as const) {
-    const model = createModel(kind, params);
-    t = performance.now();
-    await model.fit(d.X, d.y);
-    const fitSeconds = (performance.now() - t) / 1000;
-    t = performance.now();
-    const pred = model.predict(sample);
-    const predictSeconds = (performance.now() - t) / 1000;
-    out.push({
-      size: `${nRows}x${nFeatures}`,
-      model: kind === "rf" ? `rf, ${o.scaleTrees} trees, depth 10` : "gbdt, 2 rounds x 5 classes",
-      generateSeconds,
-      fitSeconds,
-      predictSeconds,
-      predictRows: sample.nRows,
-      rssAfterDataMB,
-      peakRssMB: process.resourceUsage().maxRSS / 1024,
-      trainAccuracy: accuracy(d.y.subarray(0, sample.nRows), pred),
-    });
-    const r = out[out.length - 1];
-    console.log(`${r.size} ${r.model}: data ${generateSeconds.toFixed(1)} s (RSS ${rssAfterDataMB.toFixed(0)} MB), fit ${fitSeconds.toFixed(1)} s, predict ${r.predictRows} rows ${predictSeconds.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+  t = performance.now();
+  const pred = model.predict(sample);
+  const predictSeconds = (performance.now() - t) / 1000;
+  return { size: `${nRows}x${nFeatures}`, model: label, generateSeconds, binSeconds, fitSeconds, predictSeconds, predictRows: sample.nRows, rssAfterDataMB, peakRssMB: process.resourceUsage().maxRSS / 1024, trainAccuracy: accuracy(d.y.subarray(0, sample.nRows), pred) };
+}
+
+async function scaleRuns(o: Options): Promise<ScaleRun[]> {
+  const out: ScaleRun[] = [];
+  for (const kind of Object.keys(SCALE_MODELS)) {
+    const args = [__filename, "--scale-child", kind, "--scale", o.scale.join("x"), "--scale-trees", String(o.scaleTrees)];
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`scale run of ${kind} failed (exit ${r.status})`);
+    const run = JSON.parse(r.stdout.trim().split("\n").pop()!) as ScaleRun;
+    out.push(run);
+    console.log(
+      `${run.size} ${run.model}: data ${run.generateSeconds.toFixed(1)} s (RSS ${run.rssAfterDataMB.toFixed(0)} MB), fit ${run.fitSeconds.toFixed(1)} s (binning ${run.binSeconds.toFixed(1)} s), ` +
+        `predict ${run.predictRows} rows ${run.predictSeconds.toFixed(2)} s, peak RSS ${run.peakRssMB.toFixed(0)} MB (this model's process)`,
+    );
   }
   return out;
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.scaleChild !== undefined) {
+    console.log(JSON.stringify(await scaleChild(o, o.scaleChild)));
+    return;
+  }
   console.log(`trees benchmark: ${os.cpus().length} cores, ${THREADS} threads each side, node ${process.version}, load at start ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   const comparisons: Comparison[] = [];
   await compareWithSklearn(o, comparisons);
   await compareWithMlRf(o, comparisons);
-  const scale = o.skipScale ? [] : await scaleRun(o);
+  const scale = o.skipScale ? [] : await scaleRuns(o);
   console.log(`load at end ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   if (o.out !== undefined) fs.writeFileSync(o.out, JSON.stringify({ date: new Date().toISOString(), comparisons, scale }, null, 2));
 }

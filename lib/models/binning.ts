@@ -51,6 +51,8 @@ export interface BinnerJSON {
   thresholds: string[];
 }
 
+const BLOCK_BYTES = 64 * 2 ** 20;
+
 export class QuantileBinner {
   readonly maxBins: number;
   readonly subsample: number;
@@ -96,7 +98,9 @@ export class QuantileBinner {
     const nFeatures = X.columns.length;
     // Thresholds are not known yet, but every feature fits in one byte per row.
     const data = new Uint8Array(new SharedArrayBuffer(X.nRows * nFeatures));
-    const block = Math.max(1, Math.ceil(nFeatures / Math.max(1, pool.size * 8)));
+    // About 8 blocks a thread, but no more than ~64 MB of float32 columns per block, as
+    // blocks waiting for a thread are cloned when they are sent.
+    const block = Math.max(1, Math.min(Math.ceil(nFeatures / Math.max(1, pool.size * 8)), Math.floor(BLOCK_BYTES / (4 * Math.max(1, X.nRows)))));
     const starts: number[] = [];
     for (let f = 0; f < nFeatures; f += block) starts.push(f);
     const parts = await pool.map<number, BinnedBlock>(__filename, "binFeatureBlock", starts, (start) => [
@@ -191,10 +195,17 @@ export function fitThresholds(column: ArrayLike<number>, sample: Int32Array | nu
   const n = sample === null ? column.length : sample.length;
   // Float32 columns sort by radix; anything else keeps full precision.
   const values = column instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const x = column[sample === null ? i : sample[i]];
-    if (x === x) values[m++] = x; // NaN has its own bin
+  let m = 0; // NaN is left out: it has its own bin
+  if (sample === null) {
+    for (let i = 0; i < n; i++) {
+      const x = column[i];
+      if (x === x) values[m++] = x;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const x = column[sample[i]];
+      if (x === x) values[m++] = x;
+    }
   }
   if (values instanceof Float32Array) sortFloat32(values, m);
   else values.subarray(0, m).sort();
@@ -260,10 +271,8 @@ function searchBin(t: Float64Array, x: number): number {
 
 /**
  * Writes the bins of one column into `out[offset .. offset + column.length)` and returns
- * how many values were missing. The bin of
- * x is the number of thresholds below it, found by a fixed-step search over thresholds
- * padded with +Infinity to a power of two less one: the comparisons do not depend on
- * each other's outcome, which is several times faster than a branching binary search.
+ * how many values were missing. The bin of x is the number of thresholds below it, found
+ * by a fixed-step search over thresholds padded with +Infinity to a power of two less one.
  */
 export function applyThresholds(column: ArrayLike<number>, t: Float64Array, out: Uint8Array, offset: number): number {
   let size = 1;
@@ -276,7 +285,8 @@ export function applyThresholds(column: ArrayLike<number>, t: Float64Array, out:
   for (let r = 0; r < n; r++) {
     const x = column[r];
     let pos = 0;
-    for (let step = size >> 1; step > 0; step >>= 1) if (padded[pos + step - 1] < x) pos += step;
+    // Multiplying by the comparison, rather than branching on it, keeps mispredictions out.
+    for (let step = size >> 1; step > 0; step >>= 1) pos += step * +(padded[pos + step - 1] < x);
     if (x !== x) {
       pos = missing;
       nMissing++;

@@ -291,6 +291,8 @@ export function growBoostTree(task: BoostTreeTask): GrownBoostTree {
     leafValue[l] = v;
     for (let i = leaf.start; i < leaf.end; i++) raw[idx[i]] += v;
   });
+  // Keep a few histograms for the next tree of this fit, not one per leaf for ever.
+  s.free.length = Math.min(s.free.length, 4);
   const tree = rec.finish();
   scoreRows(tree, task.validRows, data, nRows, nBins, raw);
   return { ...tree, gain };

@@ -80,15 +80,23 @@ export function argmaxRows(p: ClassProbabilities): Int32Array {
   return out;
 }
 
-/** Runs `fn` on the given pool, or on a pool of `threads` made for the call and closed after. */
+/**
+ * Pools kept for model fits, one per thread count. Starting threads and warming their
+ * compiled code takes a few hundred milliseconds, which would otherwise be paid by every
+ * fit of every fold. Idle workers do not keep the process alive.
+ */
+const fitPools = new Map<number, WorkerPool>();
+
+/** Runs `fn` on the given pool, or on this module's pool of `threads` (default: E2EWATCH_THREADS or all cores). */
 export async function withPool<T>(threads: number | undefined, given: WorkerPool | undefined, fn: (pool: WorkerPool) => Promise<T>): Promise<T> {
   if (given !== undefined) return fn(given);
-  const pool = new WorkerPool(threads ?? defaultThreadCount());
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.close();
+  const size = threads ?? defaultThreadCount();
+  let pool = fitPools.get(size);
+  if (pool === undefined) {
+    pool = new WorkerPool(size);
+    fitPools.set(size, pool);
   }
+  return fn(pool);
 }
 
 /** Throws unless the model was fitted. */

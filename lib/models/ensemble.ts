@@ -85,6 +85,9 @@ export interface EnsembleJSON {
   leafValue: string;
 }
 
+/** Rows per block when walking all trees over a matrix (see `leavesOf`). */
+export const ROW_BLOCK = 256;
+
 export class TreeEnsemble {
   private constructor(
     /** Values per leaf (class probabilities for a forest, 1 for boosting). */
@@ -135,25 +138,28 @@ export class TreeEnsemble {
     return e;
   }
 
-  /** Writes into `out[r]` the (ensemble-wide) leaf that row `r` of X reaches in tree `t`. */
-  leavesOf(t: number, X: ColumnMatrix, out: Int32Array): void {
+  /**
+   * Writes into `out[r - start]` the (ensemble-wide) leaf that row `r` of X reaches in
+   * tree `t`, for rows `start .. end`. Callers walk all trees over a block of a few
+   * hundred rows at a time, so the block's feature values stay in cache.
+   */
+  leavesOf(t: number, X: ColumnMatrix, out: Int32Array, start = 0, end = X.nRows): void {
     const cols = X.columns;
     const base = this.nodeStart[t];
     const leafBase = this.leafStart[t];
-    const n = X.nRows;
     if (this.nodeStart[t + 1] === base) {
-      out.fill(leafBase, 0, n);
+      out.fill(leafBase, 0, end - start);
       return;
     }
     const { feature, threshold, missingLeft, left, right } = this;
-    for (let r = 0; r < n; r++) {
+    for (let r = start; r < end; r++) {
       let node = 0;
       while (node >= 0) {
         const i = base + node;
         const x = cols[feature[i]][r];
         node = x <= threshold[i] ? left[i] : x !== x && missingLeft[i] === 1 ? left[i] : right[i];
       }
-      out[r] = leafBase + ~node;
+      out[r - start] = leafBase + ~node;
     }
   }
 

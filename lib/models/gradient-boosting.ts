@@ -21,7 +21,7 @@ import { QuantileBinner } from "./binning";
 import type { BoostTreeTask, GrownBoostTree } from "./boost-grow";
 import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, MODEL_FORMAT, MODEL_VERSION, argmaxRows, checkFitted, checkModelHead, withPool } from "./classifier";
 import { packArray, unpackArray } from "./codec";
-import { type EnsembleJSON, TreeEnsemble } from "./ensemble";
+import { type EnsembleJSON, ROW_BLOCK, TreeEnsemble } from "./ensemble";
 import { Rng } from "./random";
 import { checkLabels, checkMatrix, checkParamNames, intParam, limitParam, realParam } from "./validate";
 
@@ -216,11 +216,14 @@ export class GradientBoostingClassifier implements Classifier {
     const n = X.nRows;
     const values = new Float64Array(n * K);
     for (let r = 0; r < n; r++) values.set(this.init, r * K);
-    const leaves = new Int32Array(n);
-    for (let t = 0; t < trees.nTrees; t++) {
-      trees.leavesOf(t, X, leaves);
-      const k = this.treeClass[t];
-      for (let r = 0; r < n; r++) values[r * K + k] += trees.leafValue[leaves[r]];
+    const leaves = new Int32Array(ROW_BLOCK);
+    for (let start = 0; start < n; start += ROW_BLOCK) {
+      const end = Math.min(n, start + ROW_BLOCK);
+      for (let t = 0; t < trees.nTrees; t++) {
+        trees.leavesOf(t, X, leaves, start, end);
+        const k = this.treeClass[t];
+        for (let r = start; r < end; r++) values[r * K + k] += trees.leafValue[leaves[r - start]];
+      }
     }
     return { nRows: n, nClasses: K, values };
   }

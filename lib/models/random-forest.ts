@@ -11,7 +11,7 @@ import { InputError } from "../util/errors";
 import { QuantileBinner } from "./binning";
 import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, MODEL_FORMAT, MODEL_VERSION, argmaxRows, checkFitted, checkModelHead, withPool } from "./classifier";
 import { packArray, unpackArray } from "./codec";
-import { type EnsembleJSON, TreeEnsemble } from "./ensemble";
+import { type EnsembleJSON, ROW_BLOCK, TreeEnsemble } from "./ensemble";
 import type { ForestTreeTask, GrownForestTree } from "./forest-grow";
 import { checkLabels, checkMatrix, checkParamNames, intParam, limitParam } from "./validate";
 
@@ -138,14 +138,17 @@ export class RandomForestClassifier implements Classifier {
     const K = this.nClasses;
     const n = X.nRows;
     const values = new Float64Array(n * K);
-    const leaves = new Int32Array(n);
+    const leaves = new Int32Array(ROW_BLOCK);
     const lv = trees.leafValue;
-    for (let t = 0; t < trees.nTrees; t++) {
-      trees.leavesOf(t, X, leaves);
-      for (let r = 0; r < n; r++) {
-        const l = leaves[r] * K;
-        const o = r * K;
-        for (let k = 0; k < K; k++) values[o + k] += lv[l + k];
+    for (let start = 0; start < n; start += ROW_BLOCK) {
+      const end = Math.min(n, start + ROW_BLOCK);
+      for (let t = 0; t < trees.nTrees; t++) {
+        trees.leavesOf(t, X, leaves, start, end);
+        for (let r = start; r < end; r++) {
+          const l = leaves[r - start] * K;
+          const o = r * K;
+          for (let k = 0; k < K; k++) values[o + k] += lv[l + k];
+        }
       }
     }
     const scale = 1 / trees.nTrees;
