@@ -81,6 +81,18 @@ describe("gbdt: gradient boosting specifics", () => {
     assert.equal(accuracy(t.y, m.predict(X)), 1);
   });
 
+  it("gives probability 0 to a class whose only row went to the validation share", async () => {
+    const t = separable(400, 6);
+    const y = Int32Array.from(t.y);
+    y[17] = 2;
+    const m = await new GradientBoostingClassifier({ maxIter: 5, earlyStopping: true, validationFraction: 0.6, seed: 1, threads: 0 }).fit(t.X, y);
+    const p = m.predictProba(t.X);
+    assert.equal(p.nClasses, 3);
+    assert.ok(p.values.every(Number.isFinite));
+    for (let r = 0; r < 400; r++) assert.equal(p.values[r * 3 + 2], 0);
+    assert.ok(accuracy(t.y, m.predict(t.X)) > 0.9);
+  });
+
   it("predicts the training prior when there is nothing to learn", async () => {
     const X = { nRows: 8, columns: [new Float64Array(8).fill(1)] };
     const y = Int32Array.of(0, 0, 1, 1, 1, 1, 1, 1);

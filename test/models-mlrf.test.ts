@@ -13,6 +13,11 @@ describe("ml-rf: the ml-random-forest adapter", () => {
     await assert.rejects(new MlRandomForestModel({ nEstimators: 5, seed: 1, oob: true }).fit(tiny, y), (e: unknown) => e instanceof InputError && /ml-rf: ml-random-forest crashed in its out-of-bag step on 5 rows .*Use more rows or oob: false/.test(e.message));
   });
 
+  it("checks its parameters like rf does", () => {
+    assert.throws(() => new MlRandomForestModel({ maxFeatures: 0 }), (e: unknown) => e instanceof InputError && /ml-rf: maxFeatures must be/.test(e.message));
+    assert.throws(() => new MlRandomForestModel({ oob: "yes" as never }), /oob must be true or false/);
+  });
+
   it("skips the out-of-bag step by default, so small inputs work", async () => {
     const m = await new MlRandomForestModel({ nEstimators: 5, seed: 1 }).fit(tiny, y);
     assert.equal(m.predict(tiny).length, 5);

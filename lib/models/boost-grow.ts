@@ -187,31 +187,20 @@ export function growBoostTree(task: BoostTreeTask): GrownBoostTree {
         gl += hist[p];
         hl += hist[p + 1];
         cl += c;
-        let cr = C - cl;
-        if (cr < minDataInLeaf) break; // the right side only shrinks from here
+        if (C - cl < minDataInLeaf) break; // the right side only shrinks from here
         if (c === 0 && b > 0) continue; // same partition as the previous bin
-        // Missing values to the right.
-        if (cl >= minDataInLeaf && cr >= minDataInLeaf && hl >= minSumHessianInLeaf && H - hl >= minSumHessianInLeaf) {
-          const gr = G - gl;
-          const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (H - hl + lambda) - parentScore;
+        // Missing values to the right; then to the left, when there are some and values remain on the right.
+        const sides = cm > 0 && b < nb - 1 ? 2 : 1;
+        for (let side = 0; side < sides; side++) {
+          const gL = side === 0 ? gl : gl + gm;
+          const hL = side === 0 ? hl : hl + hm;
+          const cL = side === 0 ? cl : cl + cm;
+          if (cL < minDataInLeaf || C - cL < minDataInLeaf || hL < minSumHessianInLeaf || H - hL < minSumHessianInLeaf) continue;
+          const gR = G - gL;
+          const gain = (gL * gL) / (hL + lambda) + (gR * gR) / (H - hL + lambda) - parentScore;
           if (gain > bestGain) {
             bestGain = gain;
-            best = { gain, feature: features[j], bin: b, missingLeft: false, gl, hl, cl };
-          }
-        }
-        // Missing values to the left, when there are some and values remain on the right.
-        if (cm > 0 && b < nb - 1) {
-          const gl2 = gl + gm;
-          const hl2 = hl + hm;
-          const cl2 = cl + cm;
-          cr = C - cl2;
-          if (cl2 >= minDataInLeaf && cr >= minDataInLeaf && hl2 >= minSumHessianInLeaf && H - hl2 >= minSumHessianInLeaf) {
-            const gr = G - gl2;
-            const gain = (gl2 * gl2) / (hl2 + lambda) + (gr * gr) / (H - hl2 + lambda) - parentScore;
-            if (gain > bestGain) {
-              bestGain = gain;
-              best = { gain, feature: features[j], bin: b, missingLeft: true, gl: gl2, hl: hl2, cl: cl2 };
-            }
+            best = { gain, feature: features[j], bin: b, missingLeft: side === 1, gl: gL, hl: hL, cl: cL };
           }
         }
       }
@@ -285,7 +274,8 @@ export function growBoostTree(task: BoostTreeTask): GrownBoostTree {
   const leafValue = new Float64Array(leaves.length);
   leaves.forEach((leaf) => {
     release(leaf);
-    const v = (-task.learningRate * leaf.g) / (leaf.h + lambda);
+    // A leaf without curvature (no rows of weight; only possible with lambda 0) stays at 0.
+    const v = leaf.h + lambda > 0 ? (-task.learningRate * leaf.g) / (leaf.h + lambda) : 0;
     values[0] = v;
     const l = rec.addLeaf(leaf.parent, leaf.isLeft, values);
     leafValue[l] = v;

@@ -7,6 +7,8 @@ import type { ColumnMatrix } from "../features/table";
 import { WorkerPool, defaultThreadCount } from "../parallel/pool";
 import { InputError } from "../util/errors";
 import type { ProgressFn } from "../util/progress";
+import { packArray, unpackArray } from "./codec";
+import { checkMatrix } from "./validate";
 
 export type ModelKind = "rf" | "gbdt" | "ml-rf";
 
@@ -56,15 +58,28 @@ export interface ModelJSON {
   [state: string]: unknown;
 }
 
-/** Checks the head of a model's JSON before a model of `kind` reads the rest. */
-export function checkModelHead(json: unknown, kind: ModelKind): ModelJSON {
+/** The head of a fitted model's JSON (each kind adds its learned state after it). */
+export function modelHead(m: Classifier): ModelJSON {
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    kind: m.kind,
+    params: { ...m.params },
+    nFeatures: m.nFeatures,
+    nClasses: m.nClasses,
+    featureImportances: packArray(m.featureImportances),
+  };
+}
+
+/** Checks the head of a model's JSON before a model of `kind` reads the rest; decodes the importances. */
+export function readModelHead(json: unknown, kind: ModelKind): ModelJSON & { importances: Float64Array } {
   const j = json as Partial<ModelJSON> | null;
   if (j === null || typeof j !== "object" || j.format !== MODEL_FORMAT) throw new InputError(`not an e2ewatch model (format is ${JSON.stringify(j?.format)}, expected "${MODEL_FORMAT}")`);
   if (j.version !== MODEL_VERSION) throw new InputError(`model format version ${j.version} is not supported (this e2ewatch reads version ${MODEL_VERSION})`);
   if (j.kind !== kind) throw new InputError(`model JSON is of kind '${j.kind}', expected '${kind}'`);
   if (!Number.isInteger(j.nFeatures) || j.nFeatures! < 1 || !Number.isInteger(j.nClasses) || j.nClasses! < 1) throw new InputError(`model JSON: bad nFeatures ${j.nFeatures} or nClasses ${j.nClasses}`);
   if (j.params === null || typeof j.params !== "object") throw new InputError("model JSON: params must be an object");
-  return j as ModelJSON;
+  return { ...(j as ModelJSON), importances: unpackArray(j.featureImportances, "f64", "featureImportances", j.nFeatures) };
 }
 
 /** Arg-max of each row (first maximum wins, as numpy's argmax). */
@@ -102,4 +117,11 @@ export async function withPool<T>(threads: number | undefined, given: WorkerPool
 /** Throws unless the model was fitted. */
 export function checkFitted(fitted: boolean, kind: ModelKind): void {
   if (!fitted) throw new InputError(`${kind}: the model is not fitted yet (call fit first)`);
+}
+
+/** A model's learned state, after checking that it exists and that X has the features it was fitted on. */
+export function fittedFor<T>(state: T | undefined, kind: ModelKind, X: ColumnMatrix, nFeatures: number): T {
+  checkFitted(state !== undefined, kind);
+  checkMatrix(X, `${kind}.predict`, nFeatures);
+  return state!;
 }

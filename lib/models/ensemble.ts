@@ -163,6 +163,31 @@ export class TreeEnsemble {
     }
   }
 
+  /**
+   * Adds every tree's leaf values for each row of X to `out` (row-major, `stride` numbers
+   * a row): a leaf's `width` values go to columns 0 .. width-1 of the row, or, when
+   * `column` is given (one value per leaf), to column `column[t]` for tree `t`. Rows are
+   * taken in blocks so that a block's feature values stay in cache across all trees.
+   */
+  addLeafValues(X: ColumnMatrix, out: Float64Array, stride: number, column?: Int32Array): void {
+    const n = X.nRows;
+    const w = this.width;
+    const lv = this.leafValue;
+    const leaves = new Int32Array(ROW_BLOCK);
+    for (let start = 0; start < n; start += ROW_BLOCK) {
+      const end = Math.min(n, start + ROW_BLOCK);
+      for (let t = 0; t < this.nTrees; t++) {
+        this.leavesOf(t, X, leaves, start, end);
+        const c = column === undefined ? 0 : column[t];
+        for (let r = start; r < end; r++) {
+          const l = leaves[r - start] * w;
+          const o = r * stride + c;
+          for (let k = 0; k < w; k++) out[o + k] += lv[l + k];
+        }
+      }
+    }
+  }
+
   /** The first `nTrees` trees (for boosting rounds kept after early stopping). */
   slice(nTrees: number): TreeEnsemble {
     const nn = this.nodeStart[nTrees];

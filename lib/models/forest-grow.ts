@@ -210,28 +210,19 @@ export function growForestTree(task: ForestTreeTask): GrownForestTree {
           cLeft += cnt[b];
           const last = seen === nValueBins;
           if (last && cMissing === 0) break;
-          // Missing values to the right.
-          if (cLeft >= minSamplesLeaf && nNode - cLeft >= minSamplesLeaf) {
-            const proxy = giniProxy(candLeft, totals, hist, -1, K);
+          // Missing values to the right; then to the left, when there are some and values remain on the right.
+          const sides = cMissing > 0 && !last ? 2 : 1;
+          for (let side = 0; side < sides; side++) {
+            const cL = side === 0 ? cLeft : cLeft + cMissing;
+            if (cL < minSamplesLeaf || nNode - cL < minSamplesLeaf) continue;
+            const proxy = giniProxy(candLeft, totals, hist, side === 0 ? -1 : mSlot, K);
             if (proxy > bestProxy) {
               bestProxy = proxy;
               bestFeature = f;
               bestBin = b;
-              bestMissingLeft = false;
-              bestLeftRows = cLeft;
-              bestLeft.set(candLeft);
-            }
-          }
-          // Missing values to the left (only when there are some and values remain on the right).
-          if (cMissing > 0 && !last && cLeft + cMissing >= minSamplesLeaf && nNode - cLeft - cMissing >= minSamplesLeaf) {
-            const proxy = giniProxy(candLeft, totals, hist, mSlot, K);
-            if (proxy > bestProxy) {
-              bestProxy = proxy;
-              bestFeature = f;
-              bestBin = b;
-              bestMissingLeft = true;
-              bestLeftRows = cLeft + cMissing;
-              for (let k = 0; k < K; k++) bestLeft[k] = candLeft[k] + hist[mSlot + k];
+              bestMissingLeft = side === 1;
+              bestLeftRows = cL;
+              for (let k = 0; k < K; k++) bestLeft[k] = side === 0 ? candLeft[k] : candLeft[k] + hist[mSlot + k];
             }
           }
         }

@@ -19,11 +19,11 @@ import type { ColumnMatrix } from "../features/table";
 import { InputError } from "../util/errors";
 import { QuantileBinner } from "./binning";
 import type { BoostTreeTask, GrownBoostTree } from "./boost-grow";
-import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, MODEL_FORMAT, MODEL_VERSION, argmaxRows, checkFitted, checkModelHead, withPool } from "./classifier";
+import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, argmaxRows, checkFitted, fittedFor, modelHead, readModelHead, withPool } from "./classifier";
 import { packArray, unpackArray } from "./codec";
-import { type EnsembleJSON, ROW_BLOCK, TreeEnsemble } from "./ensemble";
+import { type EnsembleJSON, TreeEnsemble } from "./ensemble";
 import { Rng } from "./random";
-import { checkLabels, checkMatrix, checkParamNames, intParam, limitParam, realParam } from "./validate";
+import { checkFitInput, checkParamNames, intParam, limitParam, realParam } from "./validate";
 
 export interface GradientBoostingParams {
   /** Boosting rounds, each adding one tree per class (default 100). */
@@ -122,9 +122,7 @@ export class GradientBoostingClassifier implements Classifier {
   }
 
   async fit(X: ColumnMatrix, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
-    checkMatrix(X, `${KIND}.fit`);
-    if (X.columns.length === 0) throw new InputError(`${KIND}.fit: X has no features`);
-    const labels = checkLabels(y, X.nRows, options.nClasses);
+    const labels = checkFitInput(KIND, X, y, options.nClasses);
     const p = this.params;
     const K = labels.nClasses;
     const n = X.nRows;
@@ -132,9 +130,10 @@ export class GradientBoostingClassifier implements Classifier {
     const { train, valid } = early ? stratifiedHoldout(labels.codes, K, p.validationFraction, p.seed) : { train: Int32Array.from({ length: n }, (_, i) => i), valid: new Int32Array(0) };
     if (early && (valid.length === 0 || train.length === 0)) throw new InputError(`${KIND}.fit: ${n} rows are too few to hold out a validation share of ${p.validationFraction}`);
 
-    const present = Array.from(labels.counts.keys()).filter((k) => labels.counts[k] > 0);
     const trainCounts = new Float64Array(K);
     for (let i = 0; i < train.length; i++) trainCounts[labels.codes[train[i]]]++;
+    // Classes with training rows; the others keep a raw score of -Infinity (probability 0).
+    const present = Array.from(trainCounts.keys()).filter((k) => trainCounts[k] > 0);
     const init = Float64Array.from(trainCounts, (c) => (c > 0 ? Math.log(c / train.length) : -Infinity));
     const grown: GrownBoostTree[] = [];
     const treeClass: number[] = [];
@@ -209,23 +208,12 @@ export class GradientBoostingClassifier implements Classifier {
 
   /** Raw scores (log-odds up to a constant), row-major like probabilities. */
   decisionFunction(X: ColumnMatrix): ClassProbabilities {
-    checkFitted(this.trees !== undefined, KIND);
-    checkMatrix(X, `${KIND}.predict`, this.nFeatures);
-    const trees = this.trees!;
+    const trees = fittedFor(this.trees, KIND, X, this.nFeatures);
     const K = this.nClasses;
-    const n = X.nRows;
-    const values = new Float64Array(n * K);
-    for (let r = 0; r < n; r++) values.set(this.init, r * K);
-    const leaves = new Int32Array(ROW_BLOCK);
-    for (let start = 0; start < n; start += ROW_BLOCK) {
-      const end = Math.min(n, start + ROW_BLOCK);
-      for (let t = 0; t < trees.nTrees; t++) {
-        trees.leavesOf(t, X, leaves, start, end);
-        const k = this.treeClass[t];
-        for (let r = start; r < end; r++) values[r * K + k] += trees.leafValue[leaves[r - start]];
-      }
-    }
-    return { nRows: n, nClasses: K, values };
+    const values = new Float64Array(X.nRows * K);
+    for (let r = 0; r < X.nRows; r++) values.set(this.init, r * K);
+    trees.addLeafValues(X, values, K, this.treeClass);
+    return { nRows: X.nRows, nClasses: K, values };
   }
 
   predictProba(X: ColumnMatrix): ClassProbabilities {
@@ -242,27 +230,15 @@ export class GradientBoostingClassifier implements Classifier {
 
   toJSON(): ModelJSON {
     checkFitted(this.trees !== undefined, KIND);
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      kind: KIND,
-      params: { ...this.params },
-      nFeatures: this.nFeatures,
-      nClasses: this.nClasses,
-      featureImportances: packArray(this.featureImportances),
-      nIterations: this.nIterations,
-      init: packArray(this.init),
-      treeClass: packArray(this.treeClass),
-      trees: this.trees!.toJSON(),
-    };
+    return { ...modelHead(this), nIterations: this.nIterations, init: packArray(this.init), treeClass: packArray(this.treeClass), trees: this.trees!.toJSON() };
   }
 
   static fromJSON(json: unknown): GradientBoostingClassifier {
-    const j = checkModelHead(json, KIND);
+    const j = readModelHead(json, KIND);
     const model = new GradientBoostingClassifier(j.params as GradientBoostingParams);
     model.nFeatures = j.nFeatures;
     model.nClasses = j.nClasses;
-    model.featureImportances = unpackArray(j.featureImportances, "f64", "featureImportances", j.nFeatures);
+    model.featureImportances = j.importances;
     model.init = unpackArray(j.init, "f64", "init", j.nClasses);
     model.trees = TreeEnsemble.fromJSON(j.trees as EnsembleJSON, j.nFeatures);
     model.treeClass = unpackArray(j.treeClass, "i32", "treeClass", model.trees.nTrees);
@@ -332,7 +308,7 @@ function shouldStop(losses: number[], nIterNoChange: number, tol: number): boole
 }
 
 /** Rows held out per class in the same share, chosen at random; both lists ascending. */
-export function stratifiedHoldout(y: Uint8Array, K: number, share: number, seed: number): { train: Int32Array; valid: Int32Array } {
+function stratifiedHoldout(y: Uint8Array, K: number, share: number, seed: number): { train: Int32Array; valid: Int32Array } {
   const byClass: number[][] = Array.from({ length: K }, () => []);
   for (let r = 0; r < y.length; r++) byClass[y[r]].push(r);
   const rng = new Rng(seed, 0x76616c); // "val"

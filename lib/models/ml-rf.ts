@@ -13,9 +13,9 @@
 import { RandomForestClassifier as MlRandomForest } from "ml-random-forest";
 import type { ColumnMatrix } from "../features/table";
 import { InputError } from "../util/errors";
-import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, MODEL_FORMAT, MODEL_VERSION, argmaxRows, checkFitted, checkModelHead } from "./classifier";
-import { type MaxFeatures, resolveMaxFeatures } from "./random-forest";
-import { checkLabels, checkMatrix, checkParamNames, intParam, limitParam, realParam } from "./validate";
+import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, argmaxRows, checkFitted, fittedFor, modelHead, readModelHead } from "./classifier";
+import { type MaxFeatures, checkMaxFeatures, resolveMaxFeatures } from "./random-forest";
+import { checkFitInput, checkParamNames, intParam, limitParam, realParam } from "./validate";
 
 export interface MlRandomForestParams {
   /** Trees (default 50, ml-random-forest's default). */
@@ -59,13 +59,11 @@ export class MlRandomForestModel implements Classifier {
 
   constructor(params: MlRandomForestParams = {}) {
     checkParamNames(KIND, params, PARAM_NAMES);
-    const mf = params.maxFeatures ?? "all";
-    resolveMaxFeatures(mf, 1); // same spellings as rf
     if (params.oob !== undefined && typeof params.oob !== "boolean") throw new InputError(`${KIND}: oob must be true or false, got ${JSON.stringify(params.oob)}`);
     this.params = {
       nEstimators: intParam(KIND, "nEstimators", params.nEstimators, 50, 1),
       maxDepth: limitParam(KIND, "maxDepth", params.maxDepth, null, 1),
-      maxFeatures: mf,
+      maxFeatures: checkMaxFeatures(KIND, params.maxFeatures, "all"),
       minSamplesSplit: intParam(KIND, "minSamplesSplit", params.minSamplesSplit, 3, 1),
       gainThreshold: realParam(KIND, "gainThreshold", params.gainThreshold, 0.01, 0, Infinity, { hiOpen: true }),
       seed: intParam(KIND, "seed", params.seed, 42, -2147483648, 2147483647),
@@ -74,9 +72,7 @@ export class MlRandomForestModel implements Classifier {
   }
 
   async fit(X: ColumnMatrix, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
-    checkMatrix(X, `${KIND}.fit`);
-    if (X.columns.length === 0) throw new InputError(`${KIND}.fit: X has no features`);
-    const labels = checkLabels(y, X.nRows, options.nClasses);
+    const labels = checkFitInput(KIND, X, y, options.nClasses);
     const p = this.params;
     const nFeatures = X.columns.length;
     const forest = new MlRandomForest({
@@ -108,10 +104,9 @@ export class MlRandomForestModel implements Classifier {
 
   /** Share of trees voting for each class. */
   predictProba(X: ColumnMatrix): ClassProbabilities {
-    checkFitted(this.forest !== undefined, KIND);
-    checkMatrix(X, `${KIND}.predict`, this.nFeatures);
+    const forest = fittedFor(this.forest, KIND, X, this.nFeatures);
     const K = this.nClasses;
-    const votes = this.forest!.predictionValues(toRows(X));
+    const votes = forest.predictionValues(toRows(X));
     const nTrees = votes.columns;
     const values = new Float64Array(X.nRows * K);
     for (let r = 0; r < X.nRows; r++) {
@@ -127,21 +122,12 @@ export class MlRandomForestModel implements Classifier {
 
   toJSON(): ModelJSON {
     checkFitted(this.forest !== undefined, KIND);
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      kind: KIND,
-      params: { ...this.params },
-      nFeatures: this.nFeatures,
-      nClasses: this.nClasses,
-      featureImportances: Array.from(this.featureImportances),
-      // ml-random-forest's own JSON form.
-      forest: this.forestJSON,
-    };
+    // The forest in ml-random-forest's own JSON form.
+    return { ...modelHead(this), forest: this.forestJSON };
   }
 
   static fromJSON(json: unknown): MlRandomForestModel {
-    const j = checkModelHead(json, KIND);
+    const j = readModelHead(json, KIND);
     const model = new MlRandomForestModel(j.params as MlRandomForestParams);
     const forest = j.forest as { name?: string } | null;
     if (forest === null || typeof forest !== "object" || forest.name !== "RFClassifier") throw new InputError("model JSON: 'forest' is not an ml-random-forest classifier");
@@ -149,9 +135,7 @@ export class MlRandomForestModel implements Classifier {
     model.forestJSON = forest;
     model.nFeatures = j.nFeatures;
     model.nClasses = j.nClasses;
-    const imp = j.featureImportances;
-    if (!Array.isArray(imp) || imp.length !== j.nFeatures) throw new InputError(`model JSON: featureImportances must list ${j.nFeatures} numbers`);
-    model.featureImportances = Float64Array.from(imp as number[]);
+    model.featureImportances = j.importances;
     return model;
   }
 }

@@ -9,11 +9,10 @@
 import type { ColumnMatrix } from "../features/table";
 import { InputError } from "../util/errors";
 import { QuantileBinner } from "./binning";
-import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, MODEL_FORMAT, MODEL_VERSION, argmaxRows, checkFitted, checkModelHead, withPool } from "./classifier";
-import { packArray, unpackArray } from "./codec";
-import { type EnsembleJSON, ROW_BLOCK, TreeEnsemble } from "./ensemble";
+import { type ClassProbabilities, type Classifier, type FitOptions, type ModelJSON, argmaxRows, checkFitted, fittedFor, modelHead, readModelHead, withPool } from "./classifier";
+import { type EnsembleJSON, TreeEnsemble } from "./ensemble";
 import type { ForestTreeTask, GrownForestTree } from "./forest-grow";
-import { checkLabels, checkMatrix, checkParamNames, intParam, limitParam } from "./validate";
+import { checkFitInput, checkParamNames, intParam, limitParam } from "./validate";
 
 export type MaxFeatures = "sqrt" | "log2" | "all" | number;
 
@@ -75,7 +74,7 @@ export class RandomForestClassifier implements Classifier {
       maxDepth: limitParam(KIND, "maxDepth", params.maxDepth, null, 0),
       minSamplesSplit: intParam(KIND, "minSamplesSplit", params.minSamplesSplit, 2, 2),
       minSamplesLeaf: intParam(KIND, "minSamplesLeaf", params.minSamplesLeaf, 1, 1),
-      maxFeatures: checkMaxFeatures(params.maxFeatures),
+      maxFeatures: checkMaxFeatures(KIND, params.maxFeatures, "sqrt"),
       bootstrap: booleanParam("bootstrap", params.bootstrap, true),
       classWeight: checkClassWeight(params.classWeight),
       maxBins: intParam(KIND, "maxBins", params.maxBins, 255, 2, 255),
@@ -90,9 +89,7 @@ export class RandomForestClassifier implements Classifier {
   }
 
   async fit(X: ColumnMatrix, y: ArrayLike<number>, options: FitOptions = {}): Promise<this> {
-    checkMatrix(X, `${KIND}.fit`);
-    if (X.columns.length === 0) throw new InputError(`${KIND}.fit: X has no features`);
-    const labels = checkLabels(y, X.nRows, options.nClasses);
+    const labels = checkFitInput(KIND, X, y, options.nClasses);
     const p = this.params;
     const K = labels.nClasses;
     await withPool(this.threads, options.pool, async (pool) => {
@@ -132,28 +129,12 @@ export class RandomForestClassifier implements Classifier {
 
   /** Mean of the trees' leaf class probabilities. */
   predictProba(X: ColumnMatrix): ClassProbabilities {
-    checkFitted(this.trees !== undefined, KIND);
-    checkMatrix(X, `${KIND}.predict`, this.nFeatures);
-    const trees = this.trees!;
-    const K = this.nClasses;
-    const n = X.nRows;
-    const values = new Float64Array(n * K);
-    const leaves = new Int32Array(ROW_BLOCK);
-    const lv = trees.leafValue;
-    for (let start = 0; start < n; start += ROW_BLOCK) {
-      const end = Math.min(n, start + ROW_BLOCK);
-      for (let t = 0; t < trees.nTrees; t++) {
-        trees.leavesOf(t, X, leaves, start, end);
-        for (let r = start; r < end; r++) {
-          const l = leaves[r - start] * K;
-          const o = r * K;
-          for (let k = 0; k < K; k++) values[o + k] += lv[l + k];
-        }
-      }
-    }
+    const trees = fittedFor(this.trees, KIND, X, this.nFeatures);
+    const values = new Float64Array(X.nRows * this.nClasses);
+    trees.addLeafValues(X, values, this.nClasses);
     const scale = 1 / trees.nTrees;
     for (let i = 0; i < values.length; i++) values[i] *= scale;
-    return { nRows: n, nClasses: K, values };
+    return { nRows: X.nRows, nClasses: this.nClasses, values };
   }
 
   predict(X: ColumnMatrix): Int32Array {
@@ -162,24 +143,15 @@ export class RandomForestClassifier implements Classifier {
 
   toJSON(): ModelJSON {
     checkFitted(this.trees !== undefined, KIND);
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      kind: KIND,
-      params: { ...this.params },
-      nFeatures: this.nFeatures,
-      nClasses: this.nClasses,
-      featureImportances: packArray(this.featureImportances),
-      trees: this.trees!.toJSON(),
-    };
+    return { ...modelHead(this), trees: this.trees!.toJSON() };
   }
 
   static fromJSON(json: unknown): RandomForestClassifier {
-    const j = checkModelHead(json, KIND);
+    const j = readModelHead(json, KIND);
     const model = new RandomForestClassifier(j.params as RandomForestParams);
     model.nFeatures = j.nFeatures;
     model.nClasses = j.nClasses;
-    model.featureImportances = unpackArray(j.featureImportances, "f64", "featureImportances", j.nFeatures);
+    model.featureImportances = j.importances;
     model.trees = TreeEnsemble.fromJSON(j.trees as EnsembleJSON, j.nFeatures);
     if (model.trees.width !== j.nClasses) throw new InputError(`model JSON: leaves hold ${model.trees.width} values, expected one per class (${j.nClasses})`);
     return model;
@@ -210,11 +182,12 @@ function averageImportances(trees: readonly GrownForestTree[], nFeatures: number
   return out;
 }
 
-function checkMaxFeatures(v: unknown): MaxFeatures {
-  if (v === undefined) return "sqrt";
+/** Checks a `maxFeatures` value (`model` names the model in errors). */
+export function checkMaxFeatures(model: string, v: unknown, def: MaxFeatures): MaxFeatures {
+  if (v === undefined) return def;
   if (v === "sqrt" || v === "log2" || v === "all") return v;
   if (typeof v === "number" && ((Number.isInteger(v) && v >= 1) || (v > 0 && v < 1))) return v;
-  throw new InputError(`${KIND}: maxFeatures must be 'sqrt', 'log2', 'all', a whole number >= 1 or a fraction in (0, 1), got ${JSON.stringify(v)}`);
+  throw new InputError(`${model}: maxFeatures must be 'sqrt', 'log2', 'all', a whole number >= 1 or a fraction in (0, 1), got ${JSON.stringify(v)}`);
 }
 
 function checkClassWeight(v: unknown): "balanced" | null {

@@ -57,6 +57,13 @@ export function checkLabels(y: ArrayLike<number>, nRows: number, nClasses?: numb
   return { codes, nClasses: k, counts };
 }
 
+/** Checks what `fit` is given: a matrix with at least one feature and one class code per row. */
+export function checkFitInput(model: string, X: ColumnMatrix, y: ArrayLike<number>, nClasses?: number): CheckedLabels {
+  checkMatrix(X, `${model}.fit`);
+  if (X.columns.length === 0) throw new InputError(`${model}.fit: X has no features`);
+  return checkLabels(y, X.nRows, nClasses);
+}
+
 /** Reads hyper-parameters: rejects unknown names, so a typo does not silently use a default. */
 export function checkParamNames(model: string, params: object, known: readonly string[]): void {
   for (const name of Object.keys(params)) {
