@@ -9,6 +9,7 @@ assertBuildSucceeded();
 export * as evaluation from "./evaluation";
 export * as features from "./features";
 export * as parallel from "./parallel";
+export * as models from "./models";
 export * as plots from "./plots";
 export * as synth from "./synth";
 export * as telemetry from "./telemetry";
