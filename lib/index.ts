@@ -7,6 +7,7 @@ import { assertBuildSucceeded } from "./util/freshness";
 assertBuildSucceeded();
 
 export * as evaluation from "./evaluation";
+export * as experiments from "./experiments";
 export * as features from "./features";
 export * as parallel from "./parallel";
 export * as models from "./models";

@@ -5,3 +5,4 @@ export { plotlyBundle, plotlyVersion } from "./bundle";
 export * from "./export";
 export { findChromium, withOfflinePage } from "./browser";
 export * from "./telemetry";
+export * from "./results";

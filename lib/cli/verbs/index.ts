@@ -1,9 +1,11 @@
 /** Every verb of the command line, in the order `--help` lists them. */
 import type { Verb } from "../verb";
 import { doctorVerb } from "./doctor";
+import { experimentVerb } from "./experiment";
 import { featuresVerb } from "./features";
 import { generateVerb } from "./generate";
 import { importVerb } from "./import";
 import { inspectVerb } from "./inspect";
+import { reproduceVerb } from "./reproduce";
 
-export const VERBS: Verb[] = [generateVerb, inspectVerb, importVerb, featuresVerb, doctorVerb];
+export const VERBS: Verb[] = [generateVerb, inspectVerb, importVerb, featuresVerb, experimentVerb, reproduceVerb, doctorVerb];
