@@ -117,13 +117,13 @@ export function experimentMarkdown(results: ExperimentResult[]): string {
   const parts = [`# ${title}`, `${what[0].toUpperCase()}${what.slice(1)}. Produced from ${datasetsText(results)}.`];
   parts.push(
     table(
-      ["model", "runs", "macro-F1 (mean ± std)", "min", "max", "weighted F1", "false alarms", "anomaly miss", "features s", "train s", "predict s"],
+      ["model", "runs", "macro-F1 (mean ± std)", "min", "max", "weighted F1", "false alarms", "anomaly miss", "features s", "selection s", "train s", "predict s"],
       results.map((r) => {
         const s = r.summary;
         const t = r.timing;
-        return [r.model, String(s.runs), `${f3(s.macroF1)} ± ${f3(s.macroF1Std)}`, f3(s.macroF1Min), f3(s.macroF1Max), f3(s.weightedF1), pct(s.falseAlarmRate), pct(s.anomalyMissRate), t.featuresSeconds.toFixed(1), t.trainSeconds.toFixed(1), t.predictSeconds.toFixed(1)];
+        return [r.model, String(s.runs), `${f3(s.macroF1)} ± ${f3(s.macroF1Std)}`, f3(s.macroF1Min), f3(s.macroF1Max), f3(s.weightedF1), pct(s.falseAlarmRate), pct(s.anomalyMissRate), t.featuresSeconds.toFixed(1), t.selectionSeconds === undefined ? "" : t.selectionSeconds.toFixed(1), t.trainSeconds.toFixed(1), t.predictSeconds.toFixed(1)];
       }),
-      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+      ["l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
     ),
   );
   if (experiment === "default") parts.push("## Beside the paper", paperTable(results));

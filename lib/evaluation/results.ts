@@ -92,6 +92,9 @@ export interface ExperimentSummary {
 
 export interface Timing {
   featuresSeconds: number;
+  /** Feature selection over all runs (optional; absent in results of other tools). */
+  selectionSeconds?: number;
+  /** Scaling and model fits over all runs (selection excluded). */
   trainSeconds: number;
   predictSeconds: number;
 }

@@ -62,6 +62,9 @@ export interface SplitOutcome {
   predicted: Int32Array;
   testRows: Int32Array;
   selected: string[];
+  /** Feature selection (0 when it was shared from an earlier model's run of this split). */
+  selectionSeconds: number;
+  /** Scaling and model fit. */
   trainSeconds: number;
   predictSeconds: number;
   /** The fitted pieces, for saving a model bundle. */
@@ -73,6 +76,16 @@ export interface SplitOutcome {
 export interface SplitOptions {
   pool?: WorkerPool;
   onProgress?: ProgressFn;
+  /**
+   * Selections already fitted, by `selectionKey`: the selection depends on the training
+   * rows and the FDR settings only, so models compared on one split share it.
+   */
+  selections?: Map<string, FeatureSelector>;
+}
+
+/** What a split's feature selection depends on. */
+export function selectionKey(split: Pick<Split, "train">, config: ExperimentConfig): string {
+  return JSON.stringify([config.features, config.selection, Array.from(split.train)]);
 }
 
 /**
@@ -83,26 +96,33 @@ export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut"
   const trainRows = rowsOf(split.train, table.runIndex);
   const testRows = rowsOf(split.test, table.runIndex);
   if (trainRows.length === 0) throw new InputError(`split '${split.heldOut}': no training windows`);
-  const started = performance.now();
+  const selectionStart = performance.now();
 
   let selector: FeatureSelector | undefined;
   let names = table.names;
   if (config.selection.enabled) {
-    selector = new FeatureSelector({ alpha: config.selection.alpha, rule: config.selection.rule });
-    if (options.pool !== undefined) await selector.fitParallel(table, trainRows, options.pool);
-    else selector.fit(table, trainRows);
+    const key = selectionKey(split, config);
+    selector = options.selections?.get(key);
+    if (selector === undefined) {
+      selector = new FeatureSelector({ alpha: config.selection.alpha, rule: config.selection.rule });
+      if (options.pool !== undefined) await selector.fitParallel(table, trainRows, options.pool);
+      else selector.fit(table, trainRows);
+      options.selections?.set(key, selector);
+    }
     const kept = selector.selected;
     if (kept.length > 0) names = kept;
   }
+  const selectionSeconds = (performance.now() - selectionStart) / 1000;
+  const started = performance.now();
   const selected = selectColumns(table, names);
   const scaler = new MinMaxScaler().fit(selected, trainRows);
-  const train = scaler.transform(takeRows(selected, trainRows));
+  const train = scaler.transformInPlace(takeRows(selected, trainRows));
   const model = createModel(config.model, modelParams(config) as object);
   await model.fit(train, train.labelCode, { nClasses: table.labels.length, pool: options.pool, onProgress: options.onProgress });
   const trainSeconds = (performance.now() - started) / 1000;
 
   const predictStart = performance.now();
-  const test = scaler.transform(takeRows(selected, testRows));
+  const test = scaler.transformInPlace(takeRows(selected, testRows));
   const predicted = testRows.length > 0 ? model.predict(test) : new Int32Array(0);
   const predictSeconds = (performance.now() - predictStart) / 1000;
 
@@ -114,7 +134,7 @@ export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut"
     sizes: { trainRuns: split.train.length, testRuns: split.test.length, trainWindows: trainRows.length, testWindows: testRows.length },
   });
   (run as RunResult & { selectedFeatures: number }).selectedFeatures = names === table.names && config.selection.enabled ? 0 : names.length;
-  return { run, predicted, testRows, selected: names, trainSeconds, predictSeconds, selector, scaler, model };
+  return { run, predicted, testRows, selected: names, selectionSeconds, trainSeconds, predictSeconds, selector, scaler, model };
 }
 
 export interface ExperimentOptions {
@@ -127,6 +147,8 @@ export interface ExperimentOptions {
   featuresSeconds?: number;
   /** Called after each split with its result (for live logging). */
   onSplit?: (outcome: SplitOutcome, index: number, total: number) => void;
+  /** Shared selections (see SplitOptions.selections). */
+  selections?: Map<string, FeatureSelector>;
 }
 
 /** The configuration as recorded in results files. */
@@ -143,7 +165,7 @@ export async function runExperiment(experiment: ExperimentName, table: FeatureTa
   try {
     for (let i = 0; i < splits.length; i++) {
       options.onProgress?.({ stage: `${experiment} ${config.model}`, done: i, total: splits.length });
-      const outcome = await runSplit(table, splits[i], config, { pool });
+      const outcome = await runSplit(table, splits[i], config, { pool, selections: options.selections });
       outcomes.push(outcome);
       options.onSplit?.(outcome, i, splits.length);
     }
@@ -161,6 +183,7 @@ export async function runExperiment(experiment: ExperimentName, table: FeatureTa
     summary: summarizeRuns(runs),
     timing: {
       featuresSeconds: options.featuresSeconds ?? 0,
+      selectionSeconds: outcomes.reduce((s, o) => s + o.selectionSeconds, 0),
       trainSeconds: outcomes.reduce((s, o) => s + o.trainSeconds, 0),
       predictSeconds: outcomes.reduce((s, o) => s + o.predictSeconds, 0),
     },

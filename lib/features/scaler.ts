@@ -85,19 +85,31 @@ export class MinMaxScaler {
   /** A scaled copy of the columns; row metadata is shared. */
   transform(table: FeatureTable): FeatureTable {
     this.checkColumns(table);
-    const [lo, hi] = this.featureRange;
-    const columns = table.columns.map((col, f): FeatureColumn => {
-      const out = col instanceof Float32Array ? new Float32Array(table.nRows) : new Float64Array(table.nRows);
-      const s = this.scale[f];
-      const o = this.offset[f];
-      for (let i = 0; i < table.nRows; i++) {
-        let v = col[i] * s + o;
-        if (this.clip) v = v < lo ? lo : v > hi ? hi : v;
-        out[i] = v;
-      }
-      return out;
-    });
+    const columns = table.columns.map((col, f): FeatureColumn => this.scaleColumn(col, col instanceof Float32Array ? new Float32Array(table.nRows) : new Float64Array(table.nRows), f, table.nRows));
     return { ...table, columns };
+  }
+
+  /**
+   * Scales the table's own columns in place and returns it: for a table the caller has
+   * just copied (e.g. `takeRows` of the training rows), so that scaling a paper-scale
+   * matrix does not need memory for a second copy.
+   */
+  transformInPlace(table: FeatureTable): FeatureTable {
+    this.checkColumns(table);
+    table.columns.forEach((col, f) => this.scaleColumn(col, col, f, table.nRows));
+    return table;
+  }
+
+  private scaleColumn(col: FeatureColumn, out: FeatureColumn, f: number, n: number): FeatureColumn {
+    const [lo, hi] = this.featureRange;
+    const s = this.scale[f];
+    const o = this.offset[f];
+    for (let i = 0; i < n; i++) {
+      let v = col[i] * s + o;
+      if (this.clip) v = v < lo ? lo : v > hi ? hi : v;
+      out[i] = v;
+    }
+    return out;
   }
 
   fitTransform(table: FeatureTable, rows?: ArrayLike<number>): FeatureTable {

@@ -57,7 +57,7 @@ Writes <results>/<experiment>/<model>.json, results.csv and results.md.`,
         dataset: path.resolve(data),
         featuresSeconds,
         onProgress: ctx.progress,
-        onSplit: (o, i, n) => ctx.log(`${o.run.heldOut} (${i + 1}/${n}): macro-F1 ${o.run.macroF1.toFixed(3)}, ${o.selected.length} features, train ${o.trainSeconds.toFixed(1)} s, predict ${o.predictSeconds.toFixed(2)} s`),
+        onSplit: (o, i, n) => ctx.log(`${o.run.heldOut} (${i + 1}/${n}): macro-F1 ${o.run.macroF1.toFixed(3)}, ${o.selected.length} features, selection ${o.selectionSeconds.toFixed(1)} s, train ${o.trainSeconds.toFixed(1)} s, predict ${o.predictSeconds.toFixed(2)} s`),
       });
       const { outcomes, ...plain } = result;
       void outcomes;
