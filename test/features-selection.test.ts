@@ -156,6 +156,12 @@ describe("features: MinMaxScaler against scikit-learn 1.2.1", () => {
       }
       const restored = MinMaxScaler.fromJSON(JSON.parse(JSON.stringify(scaler.toJSON())));
       assert.deepEqual([...restored.transform(test).columns[3]], [...scaler.transform(test).columns[3]]);
+      // In place on a copy gives the same numbers as the copying transform.
+      const copy = asTable(fx.test);
+      const inPlace = scaler.transformInPlace(copy);
+      assert.equal(inPlace, copy);
+      const copied = scaler.transform(test);
+      for (let f = 0; f < copied.columns.length; f++) assert.deepEqual([...inPlace.columns[f]], [...copied.columns[f]], `column ${f}`);
     });
   }
 
