@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { alarmRatesFigure, runRows, metricMean, metricMeanRows, displayHeight, figureFragment } from "../lib/plots";
+import { alarmRatesFigure, runRows, metricMean, metricMeanRows, displayHeight, figureFragment, heldOutF1Figure, classColour, CLASS_COLOURS } from "../lib/plots";
 import { evaluateRun, summarizeRuns, type ExperimentResult } from "../lib/evaluation/results";
 import { PAPER_RATES } from "../lib/evaluation/paper";
 import type { NodeRun } from "../lib/telemetry/noderun";
@@ -46,6 +46,15 @@ describe("plots: alarm rates and tables", () => {
     assert.ok(Math.abs((rows[0]["F1 membw"] as number) - 0.5) < 1e-12);
     assert.equal(rows[1]["test windows"], 2, "counted from the confusion matrix when sizes are absent");
     assert.equal(rows[1]["F1 membw"], null);
+  });
+
+  it("gives every class its own colour, the same in every figure", () => {
+    const labels5 = ["none", "cpuoccupy", "cachecopy", "membw", "memleak", "other"];
+    const colours = labels5.map((l, i) => classColour(l, i));
+    assert.equal(new Set(colours).size, labels5.length);
+    assert.equal(classColour("memleak", 0), CLASS_COLOURS.memleak);
+    const fig = heldOutF1Figure(result("rf"));
+    assert.deepEqual(fig.data.slice(0, 2).map((t) => (t.marker as { color: string }).color), [CLASS_COLOURS.none, CLASS_COLOURS.membw]);
   });
 
   it("sizes a figure's box from its layout's height", () => {

@@ -7,8 +7,9 @@
 import type { ExperimentResult } from "../evaluation/results";
 import { PAPER_RATES } from "../evaluation/paper";
 import type { Figure, Trace } from "./figure";
+import { panelAxes } from "./grid";
+import { MODEL_COLOURS } from "./colours";
 
-const MODEL_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
 const PAPER_DASH: Record<string, string> = { LightGBM: "dot", RF: "dash" };
 
 /** Two panels, false-alarm rate and anomaly-miss rate in percent, bars per run and model. */
@@ -21,7 +22,8 @@ export function alarmRatesFigure(results: readonly ExperimentResult[], { paper =
     ["anomalyMissRate", "anomaly misses (anomalous windows called healthy)"],
   ] as const;
   rates.forEach(([key], panel) => {
-    const axes = panel === 0 ? { xaxis: "x", yaxis: "y" } : { xaxis: "x2", yaxis: "y2" };
+    const { x: xaxis, y: yaxis } = panelAxes(panel);
+    const axes = { xaxis, yaxis };
     results.forEach((r, i) => {
       data.push({
         type: "bar",

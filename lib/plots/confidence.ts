@@ -16,6 +16,7 @@ import type { MinMaxScaler } from "../features/scaler";
 import { selectColumns, takeRows, type FeatureTable } from "../features/table";
 import type { Cell } from "./notebook";
 import type { Figure, Trace } from "./figure";
+import { panelAxes } from "./grid";
 
 /** The parts of a split's outcome (`experiments.runSplit`) needed to score its test windows again. */
 export interface FittedSplit {
@@ -104,12 +105,12 @@ export function confidenceFigure(proba: ClassProbabilities, yTrue: ArrayLike<num
       const b = Math.min(bins - 1, Math.floor(conf[r] * bins));
       (yTrue[r] === k ? right : wrong)[b]++;
     }
-    const axis = i === 0 ? "" : String(i + 1);
+    const axes = panelAxes(i);
     for (const [name, counts, color] of [["correct", right, "#1f77b4"], ["wrong", wrong, "#d62728"]] as const) {
-      data.push({ type: "bar", name, legendgroup: name, showlegend: i === 0, x: centres, y: counts, width: 1 / bins, marker: { color }, xaxis: `x${axis}`, yaxis: `y${axis}` });
+      data.push({ type: "bar", name, legendgroup: name, showlegend: i === 0, x: centres, y: counts, width: 1 / bins, marker: { color }, xaxis: axes.x, yaxis: axes.y });
     }
-    layout[`xaxis${axis}`] = { title: { text: `called ${labels[k]}`, font: { size: 11 } }, range: [0, 1], tickfont: { size: 9 } };
-    layout[`yaxis${axis}`] = { title: { text: i === 0 ? "windows" : "" }, tickfont: { size: 9 } };
+    layout[axes.xaxis] = { title: { text: `called ${labels[k]}`, font: { size: 11 } }, range: [0, 1], tickfont: { size: 9 } };
+    layout[axes.yaxis] = { title: { text: i === 0 ? "windows" : "" }, tickfont: { size: 9 } };
   });
   return { data, layout };
 }

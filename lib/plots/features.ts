@@ -14,21 +14,8 @@
 import type { FeatureTable } from "../features/table";
 import type { Figure, Trace } from "./figure";
 import type { Projection } from "./projection";
-
-/** Fixed colours per class, so a class looks the same in every figure of a notebook. */
-export const CLASS_COLOURS: Readonly<Record<string, string>> = {
-  none: "#7f7f7f",
-  cpuoccupy: "#d62728",
-  cachecopy: "#1f77b4",
-  membw: "#2ca02c",
-  memleak: "#9467bd",
-};
-const OTHER_COLOURS = ["#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
-
-/** The colour of a class: a fixed one for the known classes, a palette colour otherwise. */
-export function classColour(label: string, index: number): string {
-  return CLASS_COLOURS[label] ?? OTHER_COLOURS[index % OTHER_COLOURS.length];
-}
+import { panelAxes } from "./grid";
+import { classColour } from "./colours";
 
 export interface ClassSample {
   label: string;
@@ -120,12 +107,6 @@ export function sharedHistogram(samples: readonly ClassSample[], { bins = 30, cl
   return { edges, shares, clipped };
 }
 
-/** Axis names of panel `i` (0-based) in a Plotly grid. */
-function axisNames(i: number): { x: string; y: string; xaxis: string; yaxis: string } {
-  const n = i === 0 ? "" : String(i + 1);
-  return { x: `x${n}`, y: `y${n}`, xaxis: `xaxis${n}`, yaxis: `yaxis${n}` };
-}
-
 export interface DistributionOptions extends RowFilter {
   bins?: number;
   clip?: number;
@@ -155,7 +136,7 @@ export function featureDistributionFigure(table: FeatureTable, features: readonl
     const samples = valuesByClass(table, feature, options);
     const h = sharedHistogram(samples, { bins: options.bins, clip: options.clip });
     const centres = Array.from({ length: h.edges.length - 1 }, (_, b) => (h.edges[b] + h.edges[b + 1]) / 2);
-    const axes = axisNames(i);
+    const axes = panelAxes(i);
     samples.forEach((s, k) => {
       data.push({
         type: "scatter",
@@ -263,7 +244,8 @@ export interface KsHeatmapOptions {
 /**
  * KS p-values as a heat map: one row per (application, anomaly) pair, one column per
  * feature or metric, colour -log10 p (capped). Hover gives the p-value, D and whether
- * the FDR filter kept the feature.
+ * the FDR filter kept the feature. The p-values are the selector's: exact when it was
+ * made with `exactPValues: true`, otherwise bounds where they cannot change the selection.
  */
 export function ksHeatmapFigure(pairs: readonly KsPair[], names: readonly string[], options: KsHeatmapOptions = {}): Figure {
   if (pairs.length === 0) throw new Error("ksHeatmapFigure: no (application, anomaly) pairs");

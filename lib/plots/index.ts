@@ -12,3 +12,5 @@ export * from "./confidence";
 export * from "./alarms";
 export * from "./tables";
 export * from "./runtime";
+export * from "./grid";
+export * from "./colours";

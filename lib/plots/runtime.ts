@@ -24,7 +24,8 @@ import { filterPerRun, rowsByRun } from "../evaluation/filtered";
 import { classificationReport, healthyCode, HEALTHY } from "../evaluation/metrics";
 import type { FeatureTable } from "../features/table";
 import type { Figure, Trace } from "./figure";
-import { classColour } from "./features";
+import { classColour } from "./colours";
+import { panelAxes } from "./grid";
 
 export interface JobSummary {
   jobId: string;
@@ -230,7 +231,7 @@ export function runAlarms(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, ru
     for (let k = 0; k < rows.length && first < 0; k++) if (yTrue[rows[k]] !== healthy) first = k;
     if (first < 0) {
       out.healthyRuns++;
-      if (Array.prototype.some.call(rows, (r: number) => yPred[r] !== healthy)) out.healthyRunsAlarmed++;
+      if (rows.some((r) => yPred[r] !== healthy)) out.healthyRunsAlarmed++;
       continue;
     }
     out.anomalousRuns++;
@@ -307,12 +308,12 @@ export function filterEffectFigure(rows: readonly FilterSweepRow[], title?: stri
   const data: Trace[] = [];
   const layout: Record<string, unknown> = {
     title: { text: title ?? "Effect of the filters' window C (C = 1: the model's raw calls)" },
-    grid: { rows: 2, columns: 3, pattern: "independent", xgap: 0.1, ygap: 0.22 },
+    grid: { rows: 2, columns: 3, pattern: "independent", xgap: 0.15, ygap: 0.22 },
     legend: { orientation: "h", y: -0.15 },
     height: 600,
   };
   panels.forEach(([key, label, scale], p) => {
-    const axis = p === 0 ? "" : String(p + 1);
+    const axes = panelAxes(p);
     for (const filter of ["majority", "consecutive"] as const) {
       const mine = rows.filter((r) => r.filter === filter).sort((a, b) => a.c - b.c);
       data.push({
@@ -324,12 +325,12 @@ export function filterEffectFigure(rows: readonly FilterSweepRow[], title?: stri
         x: mine.map((r) => r.c),
         y: mine.map((r) => (r[key] === null ? null : r[key]! * scale)),
         line: { color: colours[filter] },
-        xaxis: `x${axis}`,
-        yaxis: `y${axis}`,
+        xaxis: axes.x,
+        yaxis: axes.y,
       });
     }
-    layout[`xaxis${axis}`] = { title: { text: "window C", font: { size: 10 } }, dtick: 1 };
-    layout[`yaxis${axis}`] = { title: { text: label, font: { size: 10 } }, rangemode: "tozero" };
+    layout[axes.xaxis] = { title: { text: "window C", font: { size: 10 } }, dtick: 1 };
+    layout[axes.yaxis] = { title: { text: label, font: { size: 10 } }, rangemode: "tozero" };
   });
   return { data, layout };
 }
