@@ -9,15 +9,21 @@ import { plotlyBundle } from "./bundle";
 export interface FragmentOptions {
   /** Element id; must be unique in the page. */
   id: string;
-  /** CSS height of the plot, e.g. "450px". */
+  /** CSS height of the plot, e.g. "450px" (default: the layout's height, else 450px). */
   height?: string;
+}
+
+/** The CSS height a figure needs: its layout's height when it sets one, else 450px. */
+export function displayHeight(figure: Figure): string {
+  const h = figure.layout.height;
+  return typeof h === "number" && h > 0 ? `${h}px` : "450px";
 }
 
 /**
  * A `<div>` and the script that draws the figure into it. Plotly must already be on the
  * page, or arrive later in the page (the drawing waits in a queue until it does).
  */
-export function figureFragment(figure: Figure, { id, height = "450px" }: FragmentOptions): string {
+export function figureFragment(figure: Figure, { id, height = displayHeight(figure) }: FragmentOptions): string {
   return [
     `<div id="${id}" class="e2ewatch-figure" style="width:100%;height:${height};"></div>`,
     "<script>(function(){",

@@ -4,7 +4,7 @@
  * render without network access.
  */
 import type { Figure } from "./figure";
-import { figureFragment, plotlyScript, escapeHtml } from "./html";
+import { displayHeight, figureFragment, plotlyScript, escapeHtml } from "./html";
 
 let shown = 0;
 let bundleSent = false;
@@ -21,8 +21,8 @@ function tslabDisplay(): TslabDisplay {
   return (require("tslab") as { display: TslabDisplay }).display;
 }
 
-/** Shows a figure as the cell's output. */
-export function show(figure: Figure, height = "450px"): void {
+/** Shows a figure as the cell's output, `height` tall (default: the layout's height, else 450px). */
+export function show(figure: Figure, height = displayHeight(figure)): void {
   const display = tslabDisplay();
   const fragment = figureFragment(figure, { id: `e2ewatch-figure-${process.pid}-${++shown}`, height });
   display.html(bundleSent ? fragment : `${plotlyScript()}\n${fragment}`);

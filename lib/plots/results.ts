@@ -8,9 +8,9 @@ import type { ConfusionMatrix } from "../evaluation/metrics";
 import type { ExperimentResult } from "../evaluation/results";
 import { PAPER_F1, PAPER_MODELS } from "../evaluation/paper";
 import type { Figure, Trace } from "./figure";
+import { classColour, MODEL_COLOURS } from "./colours";
 
 const PAPER_COLOURS: Record<string, string> = { LightGBM: "#bbbbbb", RF: "#888888", XGBoost: "#555555" };
-const MODEL_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
 
 /** The classes of a result in label order. */
 function labelsOf(result: ExperimentResult): string[] {
@@ -100,7 +100,7 @@ export function heldOutF1Figure(result: ExperimentResult, title?: string): Figur
     name: l,
     x: groups,
     y: result.runs.map((r) => (r.perClass[l].support > 0 ? r.perClass[l].f1 : null)),
-    marker: { color: MODEL_COLOURS[i % MODEL_COLOURS.length] ?? undefined },
+    marker: { color: classColour(l, i) },
   }));
   data.push({ type: "scatter", mode: "markers+lines", name: "macro-F1", x: groups, y: result.runs.map((r) => r.macroF1), marker: { color: "black", size: 9 }, line: { dash: "dot", color: "black" } });
   return {
