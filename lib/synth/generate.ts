@@ -16,7 +16,7 @@ import { buildPlan, DEFAULT_SEED, planNodeRuns, presetSpec, type PresetName } fr
 import { simulateJob, type JobPlan } from "./simulate";
 
 /** Bumped whenever the model changes what a seed produces; part of the manifest. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const MANIFEST_FILE = "synth-manifest.json";
 
 export interface GenerateOptions {
