@@ -2,7 +2,7 @@
 paper's settings, as a yardstick for the TypeScript experiments and for the synthetic
 generator's "learnable but not trivial" check (lib/synth/README.md).
 
-    /usr/bin/python3 scripts/reference/pipeline.py DATASET [--seed N] [--folds 5]
+    /usr/bin/python3 scripts/reference/pipeline.py DATASET [--seed N] [--folds 5] [--no-selection]
 
 Never a runtime dependency of e2ewatch; Debian's python3 with pandas, scipy, scikit-learn.
 
@@ -18,7 +18,7 @@ Steps (DESIGN.md):
    healthy and anomalous windows; E2EWatch's false-discovery filter keeps a feature whose
    k-th smallest p-value is at most 0.01 * k / (m * H_k), H_k = 1 + 1/2 + ... + 1/k,
    comparing each sorted p-value with its own threshold (no step-up); the kept set is the
-   union over pairs.
+   union over pairs. `--no-selection` skips this step and keeps every feature.
 4. Min-max scaling fitted on the training windows.
 5. RandomForestClassifier(n_estimators=250, max_depth=10, random_state=seed, n_jobs=2).
 6. Output (JSON on stdout): per fold and pooled over folds, per-class precision, recall,
@@ -110,7 +110,7 @@ def report(y_true, y_pred, classes):
     }
 
 
-def run(dataset, seed, folds, window, stride, trim):
+def run(dataset, seed, folds, window, stride, trim, selection=True):
     t0 = time.time()
     feats, meta = dataset_features(dataset, window, stride, trim)
     meta["job_id"] = meta["job_id"].astype(str)
@@ -134,7 +134,10 @@ def run(dataset, seed, folds, window, stride, trim):
         train = np.isin(runs, run_keys[train_runs])
         test = np.isin(runs, run_keys[test_runs])
         t1 = time.time()
-        keep, pairs = select_features(X[train], labels[train], apps[train])
+        if selection:
+            keep, pairs = select_features(X[train], labels[train], apps[train])
+        else:
+            keep, pairs = np.ones(X.shape[1], dtype=bool), 0
         t_select += time.time() - t1
         if not keep.any():
             keep[:] = True
@@ -159,6 +162,7 @@ def run(dataset, seed, folds, window, stride, trim):
         "dataset": os.path.abspath(dataset),
         "seed": seed,
         "folds": folds,
+        "selection": selection,
         "window": window,
         "stride": stride,
         "trim": trim,
@@ -181,5 +185,6 @@ if __name__ == "__main__":
     ap.add_argument("--window", type=int, default=60)
     ap.add_argument("--stride", type=int, default=15)
     ap.add_argument("--trim", type=int, default=60)
+    ap.add_argument("--no-selection", action="store_true", help="keep every feature (no KS/FDR filter)")
     a = ap.parse_args()
-    print(json.dumps(run(a.dataset, a.seed, a.folds, a.window, a.stride, a.trim), indent=1))
+    print(json.dumps(run(a.dataset, a.seed, a.folds, a.window, a.stride, a.trim, not a.no_selection), indent=1))
