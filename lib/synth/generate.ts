@@ -25,7 +25,7 @@ export interface GenerateOptions {
   apps?: readonly string[];
   /** Keep only these anomaly types (`none` for healthy jobs). */
   anomalies?: readonly string[];
-  /** Share of anomalous node-runs with an anomaly interval instead of a whole-run anomaly. */
+  /** Share of anomalous jobs (all their node-runs) with an anomaly interval instead of a whole-run anomaly. */
   intervalFraction?: number;
   /** Worker threads (default: E2EWATCH_THREADS or all cores; 0 = this thread). */
   threads?: number;

@@ -80,8 +80,8 @@ export interface PlanOptions {
   /** Keep only these anomaly types ("none" keeps the healthy jobs). */
   anomalies?: readonly string[];
   /**
-   * Share of anomalous node-runs whose anomaly runs for an interval instead of the whole
-   * run (start 15-45 % into the run, lasting 30-50 % of it). Default 0.
+   * Share of anomalous jobs (all their node-runs) whose anomaly runs for an interval
+   * instead of the whole run (start 15-45 % into the run, lasting 30-50 % of it). Default 0.
    */
   intervalFraction?: number;
 }
