@@ -111,6 +111,38 @@ describe("synth: anomalies act through their mechanism", function () {
     const base = series(part.healthy, "user::procstat");
     assert.ok(mean(user, 110, 150) - mean(base, 110, 150) > 90, "busy inside the interval");
     assert.ok(Math.abs(mean(user, 60, 95) - mean(base, 60, 95)) < 5, "quiet before it");
-    assert.equal(part.job[1].label.anomaly, "none", "other nodes of the job are healthy");
+    assert.equal(part.job[1].label.anomaly, "cpuoccupy", "every node of the job runs the anomaly");
+  });
+
+  it("an anomaly on one node of a job slows its healthy nodes too", () => {
+    // HPAS's single-node injection: the other nodes wait for the slow one at every synchronisation.
+    const one = exampleRuns({ app: "ExaMiniMD", input: "medium", anomaly: "cpuoccupy", intensity: "u100", seed: 6, runtimeScale: 0.4, anomalousNodes: "first" });
+    assert.equal(one.job[1].label.anomaly, "none");
+    assert.ok(one.job[1].timestamps.length > one.healthy.timestamps.length * 1.1, `${one.job[1].timestamps.length} s against ${one.healthy.timestamps.length} s`);
+    const all = exampleRuns({ app: "ExaMiniMD", input: "medium", anomaly: "cpuoccupy", intensity: "u100", seed: 6, runtimeScale: 0.4 });
+    assert.equal(all.job[1].label.anomaly, "cpuoccupy");
+    assert.throws(() => exampleRuns({ app: "ExaMiniMD", anomalousNodes: "some" as "all" }), InputError);
+  });
+
+  it("membw's source array maps the zero page: page faults and page tables, no resident memory", () => {
+    // An interval anomaly starts inside the run, where its start-up is visible; sw4lite
+    // makes few page faults of its own, so its slower steps hardly change the count.
+    const opts = { app: "sw4lite", input: "small", anomaly: "membw", intensity: "s32K", seed: 9, runtimeScale: 0.4, start: 100, end: 170 } as const;
+    const { anomalous, healthy } = exampleRuns(opts);
+    const pages = (128 * 1024 * 1024) / 4096;
+    const process = anomalyProcess(parseIntensity("membw", "s32K"), ECLIPSE_NODE);
+    assert.equal(process.zeroPages, pages);
+    const extra = (name: string, a: number, b: number): number => mean(series(anomalous, name), a, b) * (b - a) - mean(series(healthy, name), a, b) * (b - a);
+    // The fill faults in the destination (and the program), the first pass maps the source to the zero page.
+    const expected = process.residentKb / 4 + pages + 450;
+    const faults = extra("pgfault::vmstat", 100, 103);
+    assert.ok(Math.abs(faults / expected - 1) < 0.01, `${faults} extra faults at the start, expected ${expected}`);
+    const level = (name: string): number => series(anomalous, name)[120] - series(healthy, name)[120];
+    // (Daemons' small allocations differ between the two runs by a few hundred kB.)
+    assert.ok(Math.abs(level("AnonPages::meminfo") - process.residentKb) < 1000, `AnonPages +${level("AnonPages::meminfo")} kB`);
+    // 8 bytes of page table per mapped 4 KiB page, resident or zero page, and the process's own 120 kB.
+    const tables = ((process.residentKb / 4 + pages) * 8) / 1024 + 120;
+    assert.ok(Math.abs(level("PageTables::meminfo") - tables) < 10, `PageTables +${level("PageTables::meminfo")} kB, expected ${tables}`);
+    assert.ok(Math.abs(level("Committed_AS::meminfo") - process.committedKb - process.residentKb) < 1000, `Committed_AS +${level("Committed_AS::meminfo")} kB`);
   });
 });

@@ -37,17 +37,24 @@ describe("synth: nodes of a job move together, runs vary", function () {
 
   it("plans: quick and paper have the documented sizes; filters keep each job's identity", () => {
     const quick = buildPlan("quick", { seed: 1 });
-    assert.equal(quick.length, 162);
-    assert.equal(planNodeRuns(quick), 378);
+    assert.equal(quick.length, 198);
+    assert.equal(planNodeRuns(quick), 462);
     const paper = buildPlan("paper", { seed: 1 });
-    assert.equal(paper.length, 162 * PRESETS.paper.repetitions);
-    assert.equal(planNodeRuns(paper), 378 * PRESETS.paper.repetitions);
+    assert.equal(paper.length, 198 * PRESETS.paper.repetitions);
+    assert.equal(planNodeRuns(paper), 24_948);
     const some = buildPlan("quick", { seed: 1, apps: ["SWFFT"], anomalies: ["none", "memleak"] });
-    assert.equal(some.length, 3 * 3);
+    assert.equal(some.length, 3 * (3 + 2));
     for (const job of some) assert.deepEqual(job, quick[job.index]);
-    const conditions = new Set(quick.map((j) => `${j.app}/${j.input}/${j.nodes[0].anomalies.map((a) => JSON.stringify(a.params)).join()}`));
-    assert.equal(conditions.size, 162, "every application x input x condition once");
-    assert.ok(quick.every((j) => j.nodes.slice(1).every((n) => n.anomalies.length === 0)), "one anomalous node per job");
+    const count = new Map<string, number>();
+    for (const j of quick) {
+      const key = `${j.app}/${j.input}/${j.nodes[0].anomalies.map((a) => JSON.stringify(a.params)).join()}`;
+      count.set(key, (count.get(key) ?? 0) + 1);
+    }
+    assert.equal(count.size, 18 * 9, "every application x input x condition");
+    for (const [key, n] of count) assert.equal(n, key.endsWith("/") ? 3 : 1, `${key}: three healthy jobs, each anomalous condition once`);
+    assert.ok(quick.every((j) => j.nodes.every((n) => JSON.stringify(n.anomalies) === JSON.stringify(j.nodes[0].anomalies))), "every node of a job runs its anomaly");
+    const healthy = quick.filter((j) => j.nodes[0].anomalies.length === 0).reduce((n, j) => n + j.nodes.length, 0);
+    assert.ok(Math.abs(healthy / planNodeRuns(quick) - 0.26) < 0.02, `healthy share ${healthy / planNodeRuns(quick)} as in Eclipse's 26 %`);
   });
 
   it("a plan's job simulates the same whether alone or among others", () => {

@@ -16,6 +16,7 @@ export const BIN_FIELDS = [
   "contextSwitches",
   "forks",
   "execFaults",
+  "zeroPageFaults",
   "majorFaults",
   "churnKb",
   "pgactivate",

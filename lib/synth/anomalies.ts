@@ -127,7 +127,16 @@ export interface AnomalyProcess {
   contextSwitchesPerSecond: number;
   /** Anonymous memory it touches when it starts, kB. */
   residentKb: number;
-  /** Address space it commits when it starts, kB. */
+  /**
+   * Pages it reads without ever writing them (membw's source array): each read fault maps
+   * the kernel's shared zero page, so they cost page faults and page tables, not memory.
+   */
+  zeroPages: number;
+  /**
+   * Private address space it maps beyond the memory it touches, kB: Committed_AS counts
+   * a mapping whole when it is made, and the kernel model adds touched anonymous memory
+   * to the reservations, so only the untouched part is given here.
+   */
   committedKb: number;
   /** DRAM traffic it adds on its socket, GB/s. */
   memBandwidthGBs: number;
@@ -150,7 +159,8 @@ export function anomalyProcess(p: AnomalyParams, node: NodeSpec): AnomalyProcess
     runnable: 1,
     contextSwitchesPerSecond: 0,
     residentKb: PROCESS_BASE_KB,
-    committedKb: PROCESS_BASE_KB + 4_300,
+    zeroPages: 0,
+    committedKb: 4_300,
     memBandwidthGBs: 0,
     l3Evicted: 0,
     privateCacheEvicted: 0,
@@ -178,21 +188,22 @@ export function anomalyProcess(p: AnomalyParams, node: NodeSpec): AnomalyProcess
         ...base,
         sysShare: sys / (copy + sys),
         residentKb: PROCESS_BASE_KB + Math.ceil(bytes / 4096) * 4,
-        committedKb: base.committedKb + Math.ceil(bytes / 1024),
         memBandwidthGBs: (streamed * 2 * rate * (copy / (copy + sys))) / 1e9,
         l3Evicted: p.cache === "L3" ? Math.min(1, p.multiplier) : 0,
         privateCacheEvicted: p.cache === "L3" ? 1 : Math.min(1, p.multiplier),
       };
     }
     case "membw": {
-      // Two (size/8)^2-double arrays; only the destination is ever written (the source stays
-      // the shared zero page, so its reads hit L1), and non-temporal stores send every write
-      // to DRAM without passing through the caches.
+      // Two (size/8)^2-double arrays: the destination is filled with rand() first (its pages
+      // are touched and resident), the source is never written, so its first read of each
+      // page maps the shared zero page (and later reads hit L1); non-temporal stores send
+      // every write to DRAM without passing through the caches.
       const arrayBytes = (p.sizeBytes / 8) ** 2 * 8;
       return {
         ...base,
         residentKb: PROCESS_BASE_KB + Math.ceil(arrayBytes / 4096) * 4,
-        committedKb: base.committedKb + Math.ceil((2 * arrayBytes) / 1024),
+        zeroPages: Math.ceil(arrayBytes / 4096),
+        committedKb: base.committedKb + Math.ceil(arrayBytes / 1024),
         memBandwidthGBs: FACTS.membwGBs,
       };
     }

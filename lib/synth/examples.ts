@@ -1,7 +1,8 @@
 /**
  * Example node-runs for looking at the model: one job of an application and input with an
- * anomaly on its first node, and the same job without it (its healthy twin: same nodes,
- * same schedule, same random streams for everything but the anomaly).
+ * anomaly on its nodes (all of them, as in the presets, or only the first), and the same
+ * job without it (its healthy twin: same nodes, same schedule, same random streams for
+ * everything but the anomaly).
  */
 import { ANOMALY_TYPES, parseIntensity, type AnomalySpec } from "./anomalies";
 import { APP_NAMES, INPUT_NAMES, inputSpec, type AppName, type InputName } from "./apps";
@@ -18,6 +19,11 @@ export interface ExampleOptions {
   anomaly?: string;
   /** Intensity in label form (default: the first of the quick preset's intensities for the type). */
   intensity?: string;
+  /**
+   * Which nodes of the job run the anomaly: "all" (default, as the presets do) or "first"
+   * (HPAS's single-node injection; the other nodes stay healthy but wait for the first).
+   */
+  anomalousNodes?: "all" | "first";
   /** Seconds from the first sample; omit both for a whole-run anomaly. */
   start?: number;
   end?: number;
@@ -28,11 +34,11 @@ export interface ExampleOptions {
 }
 
 export interface ExampleRuns {
-  /** The node with the anomaly (a healthy node when anomaly is "none"). */
+  /** The first node, with the anomaly (a healthy node when anomaly is "none"). */
   anomalous: NodeRun;
   /** The same node in the same job without the anomaly. */
   healthy: NodeRun;
-  /** All nodes of the anomalous job (the others are healthy but wait for the first). */
+  /** All nodes of the anomalous job. */
   job: NodeRun[];
 }
 
@@ -48,6 +54,9 @@ export function exampleRuns(opts: ExampleOptions): ExampleRuns {
     const intensity = opts.intensity ?? PRESETS.quick.intensities[type as (typeof ANOMALY_TYPES)[number]][0];
     anomalies.push({ params: parseIntensity(type, intensity), start: opts.start ?? null, end: opts.end ?? null });
   }
+  const placement = opts.anomalousNodes ?? "all";
+  if (placement !== "all" && placement !== "first") throw new InputError(`anomalous nodes '${String(placement)}': expected all or first`);
+  const onAll = placement === "all";
   const seed = opts.seed ?? DEFAULT_SEED;
   const nodes = inputSpec(app, input).nodes;
   const plan = (withAnomaly: boolean): JobPlan => ({
@@ -55,7 +64,7 @@ export function exampleRuns(opts: ExampleOptions): ExampleRuns {
     jobId: "1",
     app,
     input,
-    nodes: Array.from({ length: nodes }, (_, k) => ({ cluster: k, anomalies: k === 0 && withAnomaly ? anomalies : [] })),
+    nodes: Array.from({ length: nodes }, (_, k) => ({ cluster: k, anomalies: withAnomaly && (onAll || k === 0) ? anomalies : [] })),
     startEpoch: 1_520_208_000,
     runtimeScale: opts.runtimeScale ?? PRESETS.quick.runtimeScale,
   });

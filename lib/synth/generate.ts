@@ -1,14 +1,14 @@
 /**
  * Writes a synthetic data set in the contract format (DESIGN.md, "Data set on disk"), job
  * by job, with a small manifest (`synth-manifest.json`) saying what made it. Jobs are
- * simulated on worker threads (lib/parallel) and written in plan order, so the bytes are
- * the same whatever the thread count; memory stays bounded by a few jobs in flight.
+ * simulated and formatted on worker threads (lib/parallel) and written in plan order, so
+ * the bytes are the same whatever the thread count; memory stays bounded by a few jobs in
+ * flight.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { WorkerPool, defaultThreadCount } from "../parallel/pool";
-import { DatasetWriter } from "../telemetry/contract";
-import type { NodeRun, RunLabel } from "../telemetry/noderun";
+import { DatasetWriter, formatJob, type FormattedJob } from "../telemetry/contract";
 import { InputError } from "../util/errors";
 import type { ProgressFn } from "../util/progress";
 import { ECLIPSE_NODE } from "./node";
@@ -16,7 +16,7 @@ import { buildPlan, DEFAULT_SEED, planNodeRuns, presetSpec, type PresetName } fr
 import { simulateJob, type JobPlan } from "./simulate";
 
 /** Bumped whenever the model changes what a seed produces; part of the manifest. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const MANIFEST_FILE = "synth-manifest.json";
 
 export interface GenerateOptions {
@@ -25,7 +25,7 @@ export interface GenerateOptions {
   apps?: readonly string[];
   /** Keep only these anomaly types (`none` for healthy jobs). */
   anomalies?: readonly string[];
-  /** Share of anomalous node-runs with an anomaly interval instead of a whole-run anomaly. */
+  /** Share of anomalous jobs (all their node-runs) with an anomaly interval instead of a whole-run anomaly. */
   intervalFraction?: number;
   /** Worker threads (default: E2EWATCH_THREADS or all cores; 0 = this thread). */
   threads?: number;
@@ -60,36 +60,23 @@ function settings(preset: PresetName, opts: GenerateOptions): Pick<Manifest, "pr
   return { preset, seed, apps: opts.apps ? [...opts.apps] : null, anomalies: opts.anomalies ? [...opts.anomalies] : null, intervalFraction: opts.intervalFraction ?? 0 };
 }
 
-/** A simulated job as it crosses threads: each node-run's values packed into one buffer, moved by transfer. */
-interface PackedJob {
-  runs: Omit<NodeRun, "values" | "metrics" | "timestamps">[];
-  metrics: string[];
-  start: number[];
-  data: Float64Array[];
+/** A simulated job as it crosses threads: its telemetry file already formatted (bytes, moved by transfer). */
+interface SimulatedJob {
+  job: FormattedJob;
+  nodeRuns: number;
+  seconds: number;
 }
 
-/** Simulates one job: the worker task. */
-export function simulateJobPacked(job: JobPlan & { seed: number }): PackedJob {
+/**
+ * Simulates one job and formats its telemetry file: the worker task. Formatting the CSV
+ * text is most of the cost of writing, so it happens here, on the worker, and the main
+ * thread only writes bytes.
+ */
+export function simulateAndFormatJob(job: JobPlan & { seed: number }): SimulatedJob {
   const runs = simulateJob(job, { node: ECLIPSE_NODE, seed: job.seed });
-  const data = runs.map((r) => {
-    const T = r.timestamps.length;
-    const packed = new Float64Array(T * r.values.length);
-    r.values.forEach((v, m) => packed.set(v, m * T));
-    return packed;
-  });
-  return { runs: runs.map((r) => ({ nodeId: r.nodeId, jobId: r.jobId, label: r.label })), metrics: runs[0].metrics, start: runs.map((r) => r.timestamps[0]), data };
-}
-
-function unpack(result: PackedJob): NodeRun[] {
-  return result.runs.map((r, i) => {
-    const packed = result.data[i];
-    const M = result.metrics.length;
-    const T = packed.length / M;
-    const timestamps = new Float64Array(T);
-    for (let t = 0; t < T; t++) timestamps[t] = result.start[i] + t;
-    const values = result.metrics.map((_, m) => packed.subarray(m * T, (m + 1) * T));
-    return { ...r, label: r.label as RunLabel, metrics: result.metrics, timestamps, values };
-  });
+  let seconds = 0;
+  for (const r of runs) seconds += r.timestamps.length;
+  return { job: formatJob(runs), nodeRuns: runs.length, seconds };
 }
 
 export interface WritePlanOptions {
@@ -116,16 +103,15 @@ export async function writePlan(plan: readonly JobPlan[], seed: number, dir: str
   try {
     // A window of jobs in flight: enough to keep every worker busy, few enough to bound memory.
     const window = Math.max(2, 2 * pool.size);
-    const inflight: Promise<PackedJob>[] = [];
-    const write = (result: PackedJob): void => {
-      const runs = unpack(result);
-      writer.addJob(runs);
-      nodeRuns += runs.length;
-      for (const r of runs) seconds += r.timestamps.length;
+    const inflight: Promise<SimulatedJob>[] = [];
+    const write = (result: SimulatedJob): void => {
+      writer.addFormattedJob(result.job);
+      nodeRuns += result.nodeRuns;
+      seconds += result.seconds;
       progress({ stage, done: nodeRuns, total });
     };
     for (const job of plan) {
-      inflight.push(pool.run(__filename, "simulateJobPacked", [{ ...job, seed }]));
+      inflight.push(pool.run(__filename, "simulateAndFormatJob", [{ ...job, seed }]));
       if (inflight.length >= window) write(await inflight.shift()!);
     }
     while (inflight.length > 0) write(await inflight.shift()!);

@@ -249,7 +249,8 @@ export function procfsSeries(spec: NodeSpec, consts: NodeConstants, base: JobNod
     prevAnonPages = anonPages;
     const churnPages = b.churnKb[k] / 4;
     const execFaults = b.execFaults[k];
-    const faults = Math.round(anonGrowth + churnPages + execFaults + rng.poisson(6 * dt));
+    // Reads of never-written anonymous memory map the shared zero page: a fault, no new page.
+    const faults = Math.round(anonGrowth + churnPages + execFaults + b.zeroPageFaults[k] + rng.poisson(6 * dt));
     const fileGrowth = Math.max(0, (b.fileInactiveKb[k] - 0) / 4);
     const kernelGrowth = Math.max(0, (b.slabKb[k] + b.pageTablesKb[k] + b.threads[k] * spec.kernelStackKb) / 4);
     let allocs = Math.round(anonGrowth + churnPages + 0.3 * execFaults + fileGrowth + kernelGrowth + rng.poisson(14 * dt));

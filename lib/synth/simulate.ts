@@ -12,6 +12,7 @@ import { NodeActivity } from "./activity";
 import { layBackground } from "./background";
 import { anomalyProcess, type AnomalyProcess, type AnomalySpec, formatIntensity, HEALTHY } from "./anomalies";
 import { APPS, inputSpec, type AppName, type InputName } from "./apps";
+import { MEASURED } from "./calibration";
 import { nodeSpeeds, type NodeSpeeds } from "./contention";
 import { FLUSH_KBPS, procfsSeries, type JobNodeBaseline } from "./kernel";
 import { METRIC_COLUMNS } from "./metrics";
@@ -325,7 +326,11 @@ function layProcess(act: NodeActivity, ap: ActiveProcess, timings: PhaseTiming[]
   act.spread("threads", start, start, 1);
   act.spread("anonKb", start, Math.min(end, start + 0.5), proc.residentKb);
   act.spread("committedKb", start, start, proc.committedKb);
-  act.spread("pageTablesKb", start, start, 120);
+  // Page-table entries of the process itself and of the pages it maps to the zero page.
+  const pageTablesKb = 120 + (proc.zeroPages * MEASURED.pageTableBytesPerPage) / 1024;
+  act.spread("pageTablesKb", start, start, pageTablesKb);
+  // Its first pass over a never-written array faults every page in (after the fill, ~0.5 s).
+  act.spread("zeroPageFaults", Math.min(end, start + 0.5), Math.min(end, start + 1), proc.zeroPages);
   let leaked = 0;
   if (proc.leak !== null) {
     const kb = proc.leak.bytes / 1024;
@@ -338,7 +343,7 @@ function layProcess(act: NodeActivity, ap: ActiveProcess, timings: PhaseTiming[]
     act.spread("anonKb", end, end, -proc.residentKb);
     act.spread("leakKb", end, end, -leaked);
     act.spread("committedKb", end, end, -proc.committedKb);
-    act.spread("pageTablesKb", end, end, -120);
+    act.spread("pageTablesKb", end, end, -pageTablesKb);
     act.spread("threads", end, end, -1);
   }
 }

@@ -135,22 +135,119 @@ export function formatValue(v: number): string {
 
 /** The CSV text of one job's node-runs (all must share the job id and the metric list). */
 export function jobCsv(runs: NodeRun[]): string {
+  return Buffer.from(jobCsvBytes(runs)).toString("utf8");
+}
+
+/**
+ * The UTF-8 bytes of `jobCsv(runs)`, built byte by byte: whole numbers (almost every
+ * cell of a telemetry file) are written digit by digit, other numbers through
+ * `formatValue`, and nothing is concatenated per cell. What `DatasetWriter` writes.
+ */
+export function jobCsvBytes(runs: NodeRun[]): Uint8Array {
   if (runs.length === 0) throw new Error("jobCsv: no node-runs");
   const { jobId, metrics } = runs[0];
   for (const r of runs) {
     if (r.jobId !== jobId) throw new Error(`jobCsv: node-runs of jobs ${jobId} and ${r.jobId} in one file`);
     if (r.metrics.length !== metrics.length || r.metrics.some((m, i) => m !== metrics[i])) throw new Error(`jobCsv: node ${r.nodeId} has a different metric list`);
   }
-  const parts: string[] = [[...ID_COLUMNS, ...metrics].join(",")];
+  const out = new ByteWriter(64 + runs.reduce((n, r) => n + r.timestamps.length * (r.values.length + 3) * 9, 0));
+  out.text([...ID_COLUMNS, ...metrics].join(","));
   for (const r of runs) {
-    const prefix = `${jobId},${r.nodeId},`;
+    const prefix = Buffer.from(`\n${jobId},${r.nodeId},`, "utf8");
+    const M = r.values.length;
     for (let t = 0; t < r.timestamps.length; t++) {
-      let line = prefix + formatValue(r.timestamps[t]);
-      for (let m = 0; m < r.values.length; m++) line += "," + formatValue(r.values[m][t]);
-      parts.push(line);
+      out.bytes(prefix);
+      // Room for the row's longest possible cells, so they need no bounds checks of their own.
+      out.reserve((M + 1) * MAX_CELL);
+      out.value(r.timestamps[t]);
+      for (let m = 0; m < M; m++) {
+        out.comma();
+        out.value(r.values[m][t]);
+      }
     }
   }
-  return parts.join("\n") + "\n";
+  out.text("\n");
+  return out.result();
+}
+
+/** Longest text formatValue gives, with its comma (e.g. "-1.23456789012345e-300"). */
+const MAX_CELL = 24;
+/** Whole numbers below this are written digit by digit: at most 14 digits and a sign, within formatValue's 15 characters. */
+const DIGIT_LIMIT = 1e14;
+
+/** A growing byte buffer for CSV text. */
+class ByteWriter {
+  private buf: Uint8Array;
+  private n = 0;
+
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(1024, capacity));
+  }
+
+  /** Makes room for `k` more bytes. */
+  reserve(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+    grown.set(this.buf.subarray(0, this.n));
+    this.buf = grown;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+
+  text(s: string): void {
+    this.bytes(Buffer.from(s, "utf8"));
+  }
+
+  comma(): void {
+    this.buf[this.n++] = 44;
+  }
+
+  /** formatValue(v), written in place: the caller has reserved MAX_CELL bytes for it. */
+  value(v: number): void {
+    if (Number.isInteger(v) && v < DIGIT_LIMIT && v > -DIGIT_LIMIT) {
+      this.integer(v);
+      return;
+    }
+    const s = formatValue(v); // NaN, fractions, huge numbers: rare, plain ASCII
+    for (let i = 0; i < s.length; i++) this.buf[this.n++] = s.charCodeAt(i);
+  }
+
+  private integer(v: number): void {
+    const buf = this.buf;
+    if (v < 0) {
+      buf[this.n++] = 45; // "-"
+      v = -v;
+    }
+    // -0 is written "0", as String(-0) does.
+    let digits = 1;
+    for (let p = 10; p <= v; p *= 10) digits++;
+    let i = this.n + digits;
+    this.n = i;
+    if (v <= 0x7fffffff) {
+      let x = v | 0;
+      while (x >= 10) {
+        const q = (x / 10) | 0;
+        buf[--i] = 48 + x - q * 10;
+        x = q;
+      }
+      buf[--i] = 48 + x;
+    } else {
+      while (v >= 10) {
+        const q = Math.floor(v / 10);
+        buf[--i] = 48 + v - q * 10;
+        v = q;
+      }
+      buf[--i] = 48 + v;
+    }
+  }
+
+  result(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
 }
 
 export interface JobReadResult {
@@ -267,6 +364,19 @@ export function readFileOrThrow(file: string): Buffer {
 
 // ---------------------------------------------------------------- data sets
 
+/** A job ready to write: its nodes' ids and labels, and its telemetry file's bytes. */
+export interface FormattedJob {
+  jobId: string;
+  nodes: { nodeId: string; label: RunLabel }[];
+  csv: Uint8Array;
+}
+
+/** Formats a job for `DatasetWriter.addFormattedJob`: the costly part of writing, so a worker can do it. */
+export function formatJob(runs: NodeRun[]): FormattedJob {
+  const csv = jobCsvBytes(runs);
+  return { jobId: runs[0].jobId, nodes: runs.map((r) => ({ nodeId: r.nodeId, label: r.label })), csv };
+}
+
 /**
  * Writes a data set job by job, so a large one never has to be in memory. Rows of
  * metadata.csv follow the order of `addJob` calls; with `append`, an existing data
@@ -295,16 +405,20 @@ export class DatasetWriter {
   /** Writes one job's telemetry file and appends its nodes to metadata.csv. */
   addJob(runs: NodeRun[]): void {
     if (runs.length === 0) return;
-    const jobId = runs[0].jobId;
-    const file = jobFile(this.dir, jobId);
-    if (fs.existsSync(file)) throw new InputError(`job ${jobId} is already in the data set`, { file });
-    for (const r of runs) {
-      const key = `${r.jobId}\u0000${r.nodeId}`;
-      if (this.known.has(key)) throw new InputError(`node ${r.nodeId} of job ${r.jobId} is already in the data set`, { file: this.metadataFile });
+    this.addFormattedJob(formatJob(runs));
+  }
+
+  /** Writes a job that `formatJob` made (possibly on a worker thread), as `addJob` would. */
+  addFormattedJob(job: FormattedJob): void {
+    const file = jobFile(this.dir, job.jobId);
+    if (fs.existsSync(file)) throw new InputError(`job ${job.jobId} is already in the data set`, { file });
+    for (const r of job.nodes) {
+      const key = `${job.jobId}\u0000${r.nodeId}`;
+      if (this.known.has(key)) throw new InputError(`node ${r.nodeId} of job ${job.jobId} is already in the data set`, { file: this.metadataFile });
       this.known.add(key);
     }
-    writeOrThrow(file, jobCsv(runs));
-    writeOrThrow(this.metadataFile, runs.map((r) => metadataLine({ nodeId: r.nodeId, jobId: r.jobId, label: r.label }) + "\n").join(""), true);
+    writeOrThrow(file, job.csv);
+    writeOrThrow(this.metadataFile, job.nodes.map((r) => metadataLine({ nodeId: r.nodeId, jobId: job.jobId, label: r.label }) + "\n").join(""), true);
   }
 
   /** Metric names of the first job already in the data set (its file's header), if any. */
@@ -328,7 +442,7 @@ function fsReason(e: unknown): string {
   return err.message;
 }
 
-function writeOrThrow(file: string, text: string, append = false): void {
+function writeOrThrow(file: string, text: string | Uint8Array, append = false): void {
   try {
     if (append) fs.appendFileSync(file, text);
     else fs.writeFileSync(file, text);

@@ -2,7 +2,7 @@
 paper's settings, as a yardstick for the TypeScript experiments and for the synthetic
 generator's "learnable but not trivial" check (lib/synth/README.md).
 
-    /usr/bin/python3 scripts/reference/pipeline.py DATASET [--seed N] [--folds 5]
+    /usr/bin/python3 scripts/reference/pipeline.py DATASET [--seed N] [--folds 5] [--no-selection] [--group-jobs]
 
 Never a runtime dependency of e2ewatch; Debian's python3 with pandas, scipy, scikit-learn.
 
@@ -12,13 +12,14 @@ Steps (DESIGN.md):
    gives an anomaly interval, a window whose middle second falls inside it takes the
    anomaly and any other window is healthy.
 2. Splits: stratified k-fold over node-runs (StratifiedKFold on the node-runs' labels,
-   shuffled with the seed): a node-run's windows are all on one side.
+   shuffled with the seed): a node-run's windows are all on one side. `--group-jobs` keeps
+   all nodes of a job on one side too (StratifiedGroupKFold; stricter than the paper).
 3. Feature selection on the training windows only: for every (application, anomaly) pair,
    the two-sample Kolmogorov-Smirnov p-value of each feature between that application's
    healthy and anomalous windows; E2EWatch's false-discovery filter keeps a feature whose
    k-th smallest p-value is at most 0.01 * k / (m * H_k), H_k = 1 + 1/2 + ... + 1/k,
    comparing each sorted p-value with its own threshold (no step-up); the kept set is the
-   union over pairs.
+   union over pairs. `--no-selection` skips this step and keeps every feature.
 4. Min-max scaling fitted on the training windows.
 5. RandomForestClassifier(n_estimators=250, max_depth=10, random_state=seed, n_jobs=2).
 6. Output (JSON on stdout): per fold and pooled over folds, per-class precision, recall,
@@ -35,7 +36,7 @@ import pandas as pd
 from scipy.stats import ks_2samp
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import MinMaxScaler
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
@@ -110,7 +111,7 @@ def report(y_true, y_pred, classes):
     }
 
 
-def run(dataset, seed, folds, window, stride, trim):
+def run(dataset, seed, folds, window, stride, trim, selection=True, group_jobs=False):
     t0 = time.time()
     feats, meta = dataset_features(dataset, window, stride, trim)
     meta["job_id"] = meta["job_id"].astype(str)
@@ -125,16 +126,24 @@ def run(dataset, seed, folds, window, stride, trim):
     run_labels = meta["anomaly"].to_numpy()
     present = np.isin(run_keys, runs)
     run_keys, run_labels = run_keys[present], run_labels[present]
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    if group_jobs:
+        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+        run_jobs = np.array([k.split("/")[0] for k in run_keys])
+        splits = splitter.split(run_keys, run_labels, groups=run_jobs)
+    else:
+        splits = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(run_keys, run_labels)
 
     fold_results = []
     all_true, all_pred, all_apps = [], [], []
     t_select = t_train = 0.0
-    for f, (train_runs, test_runs) in enumerate(splitter.split(run_keys, run_labels)):
+    for f, (train_runs, test_runs) in enumerate(splits):
         train = np.isin(runs, run_keys[train_runs])
         test = np.isin(runs, run_keys[test_runs])
         t1 = time.time()
-        keep, pairs = select_features(X[train], labels[train], apps[train])
+        if selection:
+            keep, pairs = select_features(X[train], labels[train], apps[train])
+        else:
+            keep, pairs = np.ones(X.shape[1], dtype=bool), 0
         t_select += time.time() - t1
         if not keep.any():
             keep[:] = True
@@ -159,6 +168,8 @@ def run(dataset, seed, folds, window, stride, trim):
         "dataset": os.path.abspath(dataset),
         "seed": seed,
         "folds": folds,
+        "selection": selection,
+        "groupJobs": group_jobs,
         "window": window,
         "stride": stride,
         "trim": trim,
@@ -181,5 +192,7 @@ if __name__ == "__main__":
     ap.add_argument("--window", type=int, default=60)
     ap.add_argument("--stride", type=int, default=15)
     ap.add_argument("--trim", type=int, default=60)
+    ap.add_argument("--no-selection", action="store_true", help="keep every feature (no KS/FDR filter)")
+    ap.add_argument("--group-jobs", action="store_true", help="keep all nodes of a job in one fold")
     a = ap.parse_args()
-    print(json.dumps(run(a.dataset, a.seed, a.folds, a.window, a.stride, a.trim), indent=1))
+    print(json.dumps(run(a.dataset, a.seed, a.folds, a.window, a.stride, a.trim, not a.no_selection, a.group_jobs), indent=1))
