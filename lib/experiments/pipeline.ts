@@ -75,16 +75,22 @@ export interface SplitOptions {
   onProgress?: ProgressFn;
 }
 
-/**
- * Selection, scaling, training and prediction for one split. When the FDR filter keeps
- * no feature at all (tiny data), every feature is used and the run says so.
- */
-export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut" | "train" | "test">, config: ExperimentConfig, options: SplitOptions = {}): Promise<SplitOutcome> {
-  const trainRows = rowsOf(split.train, table.runIndex);
-  const testRows = rowsOf(split.test, table.runIndex);
-  if (trainRows.length === 0) throw new InputError(`split '${split.heldOut}': no training windows`);
-  const started = performance.now();
+/** What fitting the pipeline on some rows of a table learns. */
+export interface FittedPipeline {
+  /** Undefined when selection is off. */
+  selector: FeatureSelector | undefined;
+  scaler: MinMaxScaler;
+  model: Classifier;
+  /** Features the model takes, in column order (all of them when the FDR filter kept none). */
+  selected: string[];
+}
 
+/**
+ * Selection, scaling and training on `trainRows` of `table`: what a split trains on
+ * and what a model bundle is trained on (all rows). When the FDR filter keeps no
+ * feature at all (tiny data), every feature is used.
+ */
+export async function fitPipeline(table: FeatureTable, trainRows: Int32Array, config: ExperimentConfig, options: SplitOptions = {}): Promise<FittedPipeline> {
   let selector: FeatureSelector | undefined;
   let names = table.names;
   if (config.selection.enabled) {
@@ -94,11 +100,25 @@ export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut"
     const kept = selector.selected;
     if (kept.length > 0) names = kept;
   }
-  const selected = selectColumns(table, names);
-  const scaler = new MinMaxScaler().fit(selected, trainRows);
-  const train = scaler.transform(takeRows(selected, trainRows));
+  const selectedTable = selectColumns(table, names);
+  const scaler = new MinMaxScaler().fit(selectedTable, trainRows);
+  const train = scaler.transform(takeRows(selectedTable, trainRows));
   const model = createModel(config.model, modelParams(config) as object);
   await model.fit(train, train.labelCode, { nClasses: table.labels.length, pool: options.pool, onProgress: options.onProgress });
+  return { selector, scaler, model, selected: names };
+}
+
+/**
+ * Selection, scaling, training and prediction for one split. When the FDR filter keeps
+ * no feature at all (tiny data), every feature is used and the run says so.
+ */
+export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut" | "train" | "test">, config: ExperimentConfig, options: SplitOptions = {}): Promise<SplitOutcome> {
+  const trainRows = rowsOf(split.train, table.runIndex);
+  const testRows = rowsOf(split.test, table.runIndex);
+  if (trainRows.length === 0) throw new InputError(`split '${split.heldOut}': no training windows`);
+  const started = performance.now();
+  const { selector, scaler, model, selected: names } = await fitPipeline(table, trainRows, config, options);
+  const selected = selectColumns(table, names);
   const trainSeconds = (performance.now() - started) / 1000;
 
   const predictStart = performance.now();

@@ -1,0 +1,17 @@
+/** Small data sets and bundles for the runtime tests (generated, a few seconds each). */
+import { generateDataset } from "../../lib/synth/generate";
+import { experimentConfig, type ConfigOverrides } from "../../lib/experiments/config";
+import { trainBundle, type TrainResult } from "../../lib/runtime/train";
+import { WorkerPool } from "../../lib/parallel/pool";
+
+/** Two applications, healthy runs plus memleak and cachecopy (30 jobs). */
+export async function tinyDataset(dir: string, options: { seed?: number; intervalFraction?: number } = {}): Promise<string> {
+  await generateDataset("quick", dir, { seed: options.seed ?? 5, apps: ["sw4", "HACC"], anomalies: ["none", "memleak", "cachecopy"], intervalFraction: options.intervalFraction, threads: 0 });
+  return dir;
+}
+
+/** A small forest (20 trees) trained on all of `data`, on this thread. */
+export async function tinyBundle(data: string, overrides: ConfigOverrides = {}): Promise<TrainResult> {
+  const config = experimentConfig({ trees: 20, threads: 0, bootstrap: 0, ...overrides });
+  return trainBundle(data, config, { pool: new WorkerPool(0), cacheDir: null });
+}
