@@ -118,8 +118,9 @@ describe("runtime: the train and predict commands", function () {
     oneLineError(runCli(["predict", "--model", future, data], { env }), /future\.json: format version 99 is not supported \(this e2ewatch reads version 1\)/);
     oneLineError(runCli(["predict", "--model", bundle, data, "--filter", "median:3"], { env }), /--filter must be majority:C or consecutive:C/, 2);
     oneLineError(runCli(["predict", "--model", bundle, path.join(dir, "nowhere")], { env }), /nowhere: no such file or folder/);
-    oneLineError(runCli(["predict", "--model", bundle, data, "--idle", "3"], { env }), /--idle and --poll go with --follow/, 2);
+    oneLineError(runCli(["predict", "--model", bundle, data, "--idle", "3"], { env }), /--idle, --poll and --poll-only go with --follow/, 2);
     oneLineError(runCli(["predict", "--model", bundle, path.join(data, "metadata.csv"), "--follow", "--idle", "1"], { env }), /metadata\.csv:1: --follow reads LDMS store_csv output/);
+    oneLineError(runCli(["predict", "--model", bundle, data, "--follow", "--idle", "1"], { env }), /data: --follow reads LDMS store_csv output; this folder is a dataset source \(predict it without --follow\)$/);
   });
 
   it("a source lacking required metrics is refused in one line naming them; --allow-missing imputes with a warning", () => {

@@ -12,7 +12,7 @@ import { parseFilter, filterSequence } from "../lib/runtime/filters";
 import { WorkerPool } from "../lib/parallel/pool";
 import { LdmsRunWriter } from "./support/ldms-writer";
 import { tinyBundle, tinyDataset } from "./support/runtime-fixture";
-import { tempDir } from "./helpers";
+import { sharedData, tempDir } from "./helpers";
 
 const TRIM = 60;
 const WINDOW = 60;
@@ -122,6 +122,38 @@ describe("runtime: follow mode on a growing LDMS folder", function () {
       assert.deepEqual(list.map(key), once.filter((d) => d.nodeId === node).map(key), `node ${node}`);
     }
     assert.equal(live.length, once.length);
+  });
+
+  it("replaying a real LDMS run line by line gives batch's diagnoses on every window batch has", async function () {
+    const real = sharedData(this, "ldms-sw4lite/SW4lite");
+    const root = fresh();
+    const files = ["data/memory_metrics/meminfo", "data/memory_metrics/vmstat", "data/process_metrics/procstat"];
+    // Every data line with its file, in time order (as the samplers wrote them); the cut last lines stay cut.
+    const lines: { file: string; t: number; text: string }[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(real, f), "utf8");
+      const [header, ...rest] = text.split("\n");
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), header + "\n");
+      rest.forEach((line, i) => line !== "" && lines.push({ file: f, t: Number(line.split(",")[0]), text: i === rest.length - 1 ? line : line + "\n" }));
+    }
+    lines.sort((a, b) => a.t - b.t);
+    const live: LiveDiagnosis[] = [];
+    const follower = new LdmsFollower(root, predictor, { onDiagnosis: (d) => live.push(d) });
+    for (let i = 0; i < lines.length; i += 7) {
+      for (const l of lines.slice(i, i + 7)) fs.appendFileSync(path.join(root, l.file), l.text);
+      follower.step();
+    }
+    const { runs } = await predictAll(root, predictor, { pool });
+    assert.equal(runs.length, 1);
+    const batch = runs[0];
+    const mine = new Map(live.map((d) => [d.timestamp, d]));
+    assert.equal(live.length, new Set(live.map((d) => d.timestamp)).size, "each window once");
+    assert.ok(batch.windowEnd.length > 20 && mine.size > batch.windowEnd.length);
+    batch.windowEnd.forEach((t, k) => {
+      assert.equal(mine.get(t)?.code, batch.predicted[k], `window ending ${t}`);
+      assert.equal(mine.get(t)?.confidence, batch.confidence[k]);
+    });
   });
 
   it("refuses a node lacking required metrics, or imputes them when allowed", async () => {

@@ -33,6 +33,7 @@ import { DEFAULT_MAX_GAP_SECONDS } from "../telemetry/grid";
 import { findSamplerFiles, groupRuns, runName, safeId, type SamplerFile } from "../telemetry/ldms-files";
 import { ProblemLog } from "../telemetry/problems";
 import { firstLine, isLdmsHeader } from "../telemetry/sniff";
+import { openSource } from "../telemetry/source";
 import type { StreamFilter } from "../evaluation/filters";
 import { InputError } from "../util/errors";
 import { FileTail } from "./file-tail";
@@ -86,6 +87,16 @@ interface Tail {
   altHeader: boolean;
 }
 
+/** The format of what a folder holds now; undefined while nothing is recognisable (files may come). */
+function recognisedFormat(dir: string): string | undefined {
+  try {
+    return openSource(dir).format;
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+}
+
 /** Problems of the per-window gridding that are artefacts of gridding a stretch, not faults. */
 const STRETCH_ARTEFACTS = new Set(["edges-trimmed"]);
 
@@ -110,8 +121,13 @@ export class LdmsFollower {
     private readonly options: FollowOptions,
   ) {
     if (!fs.existsSync(root)) throw new InputError("no such file or folder", { file: root });
-    if (fs.statSync(root).isFile() && fs.statSync(root).size > 0 && !isLdmsHeader(firstLine(root))) {
+    const stat = fs.statSync(root);
+    if (stat.isFile() && stat.size > 0 && !isLdmsHeader(firstLine(root))) {
       throw new InputError("--follow reads LDMS store_csv output (header #Time,Time_usec,ProducerName,component_id,...); this file is not one", { file: root, line: 1 });
+    }
+    if (stat.isDirectory()) {
+      const format = recognisedFormat(root);
+      if (format !== undefined && format !== "ldms") throw new InputError(`--follow reads LDMS store_csv output; this folder is a ${format} source (predict it without --follow)`, { file: root });
     }
     this.problems = options.problems ?? new ProblemLog();
     const f = predictor.features;
@@ -254,10 +270,11 @@ export class LdmsFollower {
     let lastGrowth = Date.now();
     let pending = false;
     let failure: unknown;
-    const watch = (p: string): void => {
+    const watch = (p: string, isFolder: boolean): void => {
       if (this.options.watch === false || watchers.has(p)) return;
       try {
-        const w = fs.watch(p, { persistent: false }, () => schedule());
+        // A name appearing in a folder ("rename") may be a new file: look for files then too.
+        const w = fs.watch(p, { persistent: false }, (event) => schedule(isFolder && event === "rename"));
         w.on("error", () => w.close());
         watchers.set(p, w);
       } catch {
@@ -265,10 +282,10 @@ export class LdmsFollower {
       }
     };
     const watchAll = (): void => {
-      watch(fs.statSync(this.root).isDirectory() ? this.root : path.dirname(this.root));
+      watch(fs.statSync(this.root).isDirectory() ? this.root : path.dirname(this.root), true);
       for (const t of this.tails.values()) {
-        watch(t.file);
-        watch(path.dirname(t.file));
+        watch(t.file, false);
+        watch(path.dirname(t.file), true);
       }
     };
     const work = (discover: boolean): void => {
@@ -282,13 +299,16 @@ export class LdmsFollower {
         this.stop();
       }
     };
-    const schedule = (): void => {
+    let discoverNext = false;
+    const schedule = (discover: boolean): void => {
+      discoverNext ||= discover;
       if (pending) return;
       pending = true;
       setImmediate(() => {
         pending = false;
-        // A change in a folder may be a new file: look for files too.
-        work(true);
+        const d = discoverNext;
+        discoverNext = false;
+        work(d);
       });
     };
     work(true);

@@ -58,6 +58,17 @@ function generatorManifest(dataset: string): { [key: string]: Json } | null {
   }
 }
 
+/**
+ * The settings that shape the model (features, selection, model and its parameters, seed);
+ * evaluation-only settings and the thread count, which changes nothing, are left out so
+ * the bundle's bytes depend on the data and the model alone.
+ */
+function trainingConfig(config: ExperimentConfig): { [key: string]: Json } {
+  const all = configJson(config);
+  for (const key of ["folds", "group", "inputUnit", "filterWindow", "bootstrap", "threads"]) delete all[key];
+  return all;
+}
+
 /** Packs a pipeline fitted on every window of `table` into a bundle. */
 export function makeBundle(table: FeatureTable, fitted: FittedPipeline, config: ExperimentConfig, info: { dataset: string }): ModelBundle {
   const metrics = tableMetrics(table, config.features);
@@ -88,7 +99,7 @@ export function makeBundle(table: FeatureTable, fitted: FittedPipeline, config: 
       intervalRuns: 0,
       apps: [...new Set(runs.map((r) => r.app))].sort(),
       inputs: [...new Set(runs.map((r) => r.input))].sort(),
-      config: configJson(config),
+      config: trainingConfig(config),
       e2ewatchVersion: e2ewatchVersion(),
     },
   };

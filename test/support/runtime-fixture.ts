@@ -10,8 +10,13 @@ export async function tinyDataset(dir: string, options: { seed?: number; interva
   return dir;
 }
 
-/** A small forest (20 trees) trained on all of `data`, on this thread. */
-export async function tinyBundle(data: string, overrides: ConfigOverrides = {}): Promise<TrainResult> {
-  const config = experimentConfig({ trees: 20, threads: 0, bootstrap: 0, ...overrides });
-  return trainBundle(data, config, { pool: new WorkerPool(0), cacheDir: null });
+/** A small forest (20 trees) trained on all of `data` (on this thread by default). */
+export async function tinyBundle(data: string, overrides: ConfigOverrides = {}, threads = 0): Promise<TrainResult> {
+  const config = experimentConfig({ trees: 20, threads, bootstrap: 0, ...overrides });
+  const pool = new WorkerPool(threads);
+  try {
+    return await trainBundle(data, config, { pool, cacheDir: null });
+  } finally {
+    await pool.close();
+  }
 }

@@ -35,7 +35,8 @@ function rowSink(ctx: VerbContext, out: string | undefined): RowSink {
     write: (text) => fs.writeSync(fd, text),
     close: (ok) => {
       fs.closeSync(fd);
-      if (!ok) fs.rmSync(out, { force: true });
+      // Only a regular file is removed (never a device such as /dev/null, or a pipe).
+      if (!ok && fs.statSync(out).isFile()) fs.rmSync(out, { force: true });
     },
   };
 }
@@ -140,6 +141,7 @@ async function predictFollow(ctx: VerbContext, predictor: RuntimePredictor, root
     filter,
     pollMs,
     idleSeconds: idle,
+    watch: ctx.values["poll-only"] !== true,
     onWarning: (line) => ctx.log(line),
     onDiagnosis: (d) => {
       if (json) sink.write(JSON.stringify({ node_id: d.nodeId, timestamp: d.timestamp, label: d.label, confidence: d.confidence, ...(d.filtered === undefined ? {} : { filtered: d.filtered }), job_id: d.jobId }) + "\n");
@@ -188,6 +190,7 @@ samples. Counters in LDMS files are cumulative and are differenced as they are r
     follow: { type: "boolean", description: "follow a growing LDMS store_csv folder and diagnose windows as they complete" },
     idle: { type: "string", value: "S", description: "with --follow: stop after S seconds without new samples (default: run until Ctrl-C)" },
     poll: { type: "string", value: "MS", default: "1000", description: "with --follow: milliseconds between polls (file changes are also watched)" },
+    "poll-only": { type: "boolean", description: "with --follow: do not watch for file changes, only poll (file systems without change events)" },
     threads: { type: "string", value: "N", description: "worker threads for the window features (default E2EWATCH_THREADS or all cores)" },
   },
   positionals: { min: 1, max: 1, name: "telemetry source" },
@@ -198,7 +201,7 @@ samples. Counters in LDMS files are cumulative and are differenced as they are r
     const filter = filterText === undefined ? undefined : parseFilter(filterText);
     const out = stringOption(ctx.values, "out");
     const threads = numberOption(ctx.values, "threads", undefined, { integer: true, min: 0 });
-    if (ctx.values.follow !== true && (ctx.values.idle !== undefined || ctx.values.poll !== undefined)) throw new UsageError("--idle and --poll go with --follow");
+    if (ctx.values.follow !== true && (ctx.values.idle !== undefined || ctx.values.poll !== undefined || ctx.values["poll-only"] === true)) throw new UsageError("--idle, --poll and --poll-only go with --follow");
     const predictor = RuntimePredictor.fromFile(model, { allowMissing: ctx.values["allow-missing"] === true });
     const disagree = predictor.counterDisagreements();
     if (disagree.length > 0) ctx.log(`warning: ${disagree.length} metric(s) were counters when the model was trained but are not now, or the reverse (${listNames(disagree)}); readers process them differently than training did`);
