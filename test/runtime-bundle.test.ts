@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { selectColumns, takeRows } from "../lib/features/table";
 import { readDataset } from "../lib/telemetry/contract";
-import type { NodeRun } from "../lib/telemetry/noderun";
 import { BUNDLE_VERSION, bundleText, readBundle, writeBundle } from "../lib/runtime/bundle";
 import { predictAll, type NodeRunDiagnosis } from "../lib/runtime/batch";
 import { MissingMetricsError, RuntimePredictor } from "../lib/runtime/predictor";
@@ -14,7 +13,7 @@ import { consecutiveFilter, majorityFilter } from "../lib/evaluation/filters";
 import { WorkerPool } from "../lib/parallel/pool";
 import { InputError } from "../lib/util/errors";
 import { unlabelled } from "../lib/telemetry/noderun";
-import { tinyBundle, tinyDataset } from "./support/runtime-fixture";
+import { tinyBundle, tinyDataset, withoutMetrics } from "./support/runtime-fixture";
 import { tempDir } from "./helpers";
 
 /** All windows' labels and confidences, in source order. */
@@ -24,12 +23,6 @@ function flat(runs: NodeRunDiagnosis[]): { label: number[]; confidence: number[]
     confidence: runs.flatMap((r) => Array.from(r.confidence)),
     windowEnd: runs.flatMap((r) => Array.from(r.windowEnd)),
   };
-}
-
-/** A copy of a run without some metrics. */
-function withoutMetrics(run: NodeRun, drop: readonly string[]): NodeRun {
-  const keep = run.metrics.map((_, i) => i).filter((i) => !drop.includes(run.metrics[i]));
-  return { ...run, metrics: keep.map((i) => run.metrics[i]), values: keep.map((i) => run.values[i]) };
 }
 
 describe("runtime: model bundles and the predictor", function () {

@@ -6,7 +6,7 @@ import { jobCsv, readDataset, readMetadata } from "../lib/telemetry/contract";
 import { readBundle, bundleText } from "../lib/runtime/bundle";
 import { RuntimePredictor } from "../lib/runtime/predictor";
 import { LdmsRunWriter } from "./support/ldms-writer";
-import { tinyDataset } from "./support/runtime-fixture";
+import { tinyDataset, withoutMetrics } from "./support/runtime-fixture";
 import { CLI, runCli, tempDir } from "./helpers";
 
 /** Rows of a predictions CSV as objects keyed by the header. */
@@ -127,10 +127,7 @@ describe("runtime: the train and predict commands", function () {
     const predictor = RuntimePredictor.fromFile(bundle);
     const drop = new Set(predictor.requiredMetrics.slice(-8));
     const job = [...readDataset(data)][0];
-    const lacking = job.map((r) => {
-      const keep = r.metrics.map((_, i) => i).filter((i) => !drop.has(r.metrics[i]));
-      return { ...r, metrics: keep.map((i) => r.metrics[i]), values: keep.map((i) => r.values[i]) };
-    });
+    const lacking = job.map((r) => withoutMetrics(r, drop));
     const file = path.join(dir, "lacking.csv");
     fs.writeFileSync(file, jobCsv(lacking));
     const names = [...drop];

@@ -11,7 +11,7 @@ import { MissingMetricsError, RuntimePredictor } from "../lib/runtime/predictor"
 import { parseFilter, filterSequence } from "../lib/runtime/filters";
 import { WorkerPool } from "../lib/parallel/pool";
 import { LdmsRunWriter } from "./support/ldms-writer";
-import { tinyBundle, tinyDataset } from "./support/runtime-fixture";
+import { tinyBundle, tinyDataset, withoutMetrics } from "./support/runtime-fixture";
 import { sharedData, tempDir } from "./helpers";
 
 const TRIM = 60;
@@ -156,12 +156,26 @@ describe("runtime: follow mode on a growing LDMS folder", function () {
     });
   });
 
+  it("forgets the nodes of a job whose data stopped while other jobs go on", () => {
+    const root = fresh();
+    const later = job.map((r) => ({ ...r, jobId: "later", timestamps: r.timestamps.map((t) => t + 2000) }));
+    new LdmsRunWriter(path.join(root, "a"), { runs: job }).writeAll();
+    const live: LiveDiagnosis[] = [];
+    const follower = new LdmsFollower(root, predictor, { onDiagnosis: (d) => live.push(d) });
+    follower.step();
+    assert.equal(follower.nodesHeld, 2);
+    new LdmsRunWriter(path.join(root, "b"), { runs: later }).writeAll();
+    follower.step();
+    assert.equal(follower.nodesHeld, 2, "the first job's nodes were dropped");
+    const perNode = Math.floor((job[0].timestamps.length - 1 - TRIM - WINDOW) / STRIDE) + 1;
+    // Job names are fixed when a file is first seen: then the root was the only run folder.
+    assert.deepEqual([...new Set(live.map((d) => d.jobId))], [path.basename(root), "b"]);
+    assert.equal(live.length, 4 * perNode);
+  });
+
   it("refuses a node lacking required metrics, or imputes them when allowed", async () => {
     const drop = new Set(predictor.requiredMetrics.slice(0, 2));
-    const runs = job.map((r) => {
-      const keep = r.metrics.map((_, i) => i).filter((i) => !drop.has(r.metrics[i]));
-      return { ...r, metrics: keep.map((i) => r.metrics[i]), values: keep.map((i) => r.values[i]) };
-    });
+    const runs = job.map((r) => withoutMetrics(r, drop));
     const root = fresh();
     new LdmsRunWriter(root, { runs }).writeAll();
     const follower = new LdmsFollower(root, predictor, { pollMs: 20, idleSeconds: 5, onDiagnosis: () => undefined });

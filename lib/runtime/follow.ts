@@ -20,6 +20,8 @@
  *   with the values the batch reader would give it (live-ldms.ts). Counters are raw
  *   cumulative values in store_csv and are differenced here, as in the batch reader.
  * - Within one read, new diagnoses are emitted in time order (then job, then node).
+ * - A node without samples for 10 window lengths while others go on has ended (its
+ *   job finished): its state is dropped, so memory stays bounded over many jobs.
  * - Stops on `stop()` (the command line calls it on SIGINT) or after `idleSeconds`
  *   without any file growing.
  *
@@ -97,6 +99,9 @@ function recognisedFormat(dir: string): string | undefined {
   }
 }
 
+/** A node silent for this many window lengths while others send data has ended. */
+const STALE_WINDOWS = 10;
+
 /** Problems of the per-window gridding that are artefacts of gridding a stretch, not faults. */
 const STRETCH_ARTEFACTS = new Set(["edges-trimmed"]);
 
@@ -110,6 +115,8 @@ export class LdmsFollower {
   private readonly grace: number;
   private windows = 0;
   private lines = 0;
+  /** Nodes forgotten after their data stopped. */
+  private ended = 0;
   private stopRequested = false;
   private stoppedByIdle = false;
   private wake: (() => void) | undefined;
@@ -133,6 +140,11 @@ export class LdmsFollower {
     const f = predictor.features;
     this.config = { window: f.window, stride: f.stride, trim: f.trim, maxGapSeconds: options.maxGapSeconds ?? DEFAULT_MAX_GAP_SECONDS };
     this.grace = options.graceSeconds ?? 30;
+  }
+
+  /** Nodes (of jobs) whose state is held now. */
+  get nodesHeld(): number {
+    return this.runs.size;
   }
 
   /** Finds sampler files not followed yet. Returns how many were added. */
@@ -192,9 +204,28 @@ export class LdmsFollower {
     }
     const made: LiveDiagnosis[] = [];
     for (const run of touched) this.advance(run, made);
+    if (touched.size > 0) this.forgetEnded(touched);
     made.sort((a, b) => a.timestamp - b.timestamp || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0) || (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
     for (const d of made) this.options.onDiagnosis(d);
     return bytes;
+  }
+
+  /**
+   * Forgets nodes whose data stopped (their job ended): no sample for `STALE_WINDOWS`
+   * windows' time while other nodes went on. Their unfinished windows would never
+   * complete, and a monitor running for weeks must not keep every job's state.
+   */
+  private forgetEnded(touched: Set<LiveRun>): void {
+    let newest = -Infinity;
+    for (const run of touched) newest = Math.max(newest, run.latestTime());
+    const limit = newest - STALE_WINDOWS * this.config.window;
+    for (const [key, run] of this.runs) {
+      if (run.latestTime() >= limit) continue;
+      this.runs.delete(key);
+      this.groups.delete(run);
+      this.filters.delete(run);
+      this.ended++;
+    }
   }
 
   /** One line of a sampler file. */
@@ -329,7 +360,7 @@ export class LdmsFollower {
       for (const w of watchers.values()) w.close();
     });
     if (failure !== undefined) throw failure;
-    return { windows: this.windows, nodes: this.runs.size, lines: this.lines, stoppedBy: this.stoppedByIdle ? "idle" : "stop" };
+    return { windows: this.windows, nodes: this.runs.size + this.ended, lines: this.lines, stoppedBy: this.stoppedByIdle ? "idle" : "stop" };
   }
 
   /** Ends `run()` after the work in progress. */

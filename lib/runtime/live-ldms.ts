@@ -226,6 +226,7 @@ export class LiveRun {
   next = 0;
   /** Full metric names (`<metric>::<sampler>`) once started. */
   metrics: string[] = [];
+  private newest = -Infinity;
   /** Layout of each file's samples mapped onto this node's series (by metric name). */
   private readonly slots = new Map<SamplerLayout, Int32Array>();
 
@@ -249,6 +250,7 @@ export class LiveRun {
     }
     const values = Array.from(slot, (i) => (i < 0 ? NaN : sample.values[i]));
     const result = series.add(sample.t, values);
+    if (sample.t > this.newest) this.newest = sample.t;
     return result === "ok" && layout.metrics.length !== series.metrics.length ? "unknown-metrics" : result;
   }
 
@@ -273,6 +275,11 @@ export class LiveRun {
       if (s === undefined || s.count < (s.counters.some((c) => c) ? 2 : 1)) return false;
     }
     return true;
+  }
+
+  /** Time of the newest sample received from any sampler, dropped or not (-Infinity before any). */
+  latestTime(): number {
+    return this.newest;
   }
 
   /** Seconds of data held, first sample to last, over all samplers. */

@@ -3,6 +3,7 @@ import { generateDataset } from "../../lib/synth/generate";
 import { experimentConfig, type ConfigOverrides } from "../../lib/experiments/config";
 import { trainBundle, type TrainResult } from "../../lib/runtime/train";
 import { WorkerPool } from "../../lib/parallel/pool";
+import type { NodeRun } from "../../lib/telemetry/noderun";
 
 /** Two applications, healthy runs plus memleak and cachecopy (30 jobs). */
 export async function tinyDataset(dir: string, options: { seed?: number; intervalFraction?: number } = {}): Promise<string> {
@@ -19,4 +20,11 @@ export async function tinyBundle(data: string, overrides: ConfigOverrides = {}, 
   } finally {
     await pool.close();
   }
+}
+
+/** A copy of a node-run without some metrics (a source that lacks them). */
+export function withoutMetrics(run: NodeRun, drop: Iterable<string>): NodeRun {
+  const dropped = new Set(drop);
+  const keep = run.metrics.map((_, i) => i).filter((i) => !dropped.has(run.metrics[i]));
+  return { ...run, metrics: keep.map((i) => run.metrics[i]), values: keep.map((i) => run.values[i]) };
 }
