@@ -12,6 +12,7 @@ export * as features from "./features";
 export * as parallel from "./parallel";
 export * as models from "./models";
 export * as plots from "./plots";
+export * as runtime from "./runtime";
 export * as synth from "./synth";
 export * as telemetry from "./telemetry";
 export { InputError, UsageError } from "./util/errors";

@@ -7,6 +7,7 @@
  * The feature table is computed once and shared by all splits; selection and scaling
  * are refitted per split so no test window informs them.
  */
+import { createHash } from "node:crypto";
 import type { FeatureTable } from "../features/table";
 import { selectColumns, takeRows } from "../features/table";
 import { FeatureSelector } from "../features/selector";
@@ -83,25 +84,37 @@ export interface SplitOptions {
   selections?: Map<string, FeatureSelector>;
 }
 
-/** What a split's feature selection depends on. */
-export function selectionKey(split: Pick<Split, "train">, config: ExperimentConfig): string {
-  return JSON.stringify([config.features, config.selection, Array.from(split.train)]);
+/** What a feature selection depends on: the feature and FDR settings and the training rows (hashed). */
+export function selectionKey(trainRows: Int32Array, config: ExperimentConfig): string {
+  const hash = createHash("sha256").update(new Uint8Array(trainRows.buffer, trainRows.byteOffset, trainRows.byteLength)).digest("hex");
+  return JSON.stringify([config.features, config.selection, hash]);
+}
+
+/** What fitting the pipeline on some rows of a table learns. */
+export interface FittedPipeline {
+  /** Undefined when selection is off. */
+  selector: FeatureSelector | undefined;
+  scaler: MinMaxScaler;
+  model: Classifier;
+  /** Features the model takes, in column order (all of them when the FDR filter kept none). */
+  selected: string[];
+  /** Feature selection (0 when it was shared from an earlier model's fit on the same rows). */
+  selectionSeconds: number;
+  /** Scaling and model fit. */
+  trainSeconds: number;
 }
 
 /**
- * Selection, scaling, training and prediction for one split. When the FDR filter keeps
- * no feature at all (tiny data), every feature is used and the run says so.
+ * Selection, scaling and training on `trainRows` of `table`: what a split trains on
+ * and what a model bundle is trained on (all rows). When the FDR filter keeps no
+ * feature at all (tiny data), every feature is used.
  */
-export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut" | "train" | "test">, config: ExperimentConfig, options: SplitOptions = {}): Promise<SplitOutcome> {
-  const trainRows = rowsOf(split.train, table.runIndex);
-  const testRows = rowsOf(split.test, table.runIndex);
-  if (trainRows.length === 0) throw new InputError(`split '${split.heldOut}': no training windows`);
+export async function fitPipeline(table: FeatureTable, trainRows: Int32Array, config: ExperimentConfig, options: SplitOptions = {}): Promise<FittedPipeline> {
   const selectionStart = performance.now();
-
   let selector: FeatureSelector | undefined;
   let names = table.names;
   if (config.selection.enabled) {
-    const key = selectionKey(split, config);
+    const key = selectionKey(trainRows, config);
     selector = options.selections?.get(key);
     if (selector === undefined) {
       selector = new FeatureSelector({ alpha: config.selection.alpha, rule: config.selection.rule });
@@ -114,12 +127,25 @@ export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut"
   }
   const selectionSeconds = (performance.now() - selectionStart) / 1000;
   const started = performance.now();
-  const selected = selectColumns(table, names);
-  const scaler = new MinMaxScaler().fit(selected, trainRows);
-  const train = scaler.transformInPlace(takeRows(selected, trainRows));
+  const selectedTable = selectColumns(table, names);
+  const scaler = new MinMaxScaler().fit(selectedTable, trainRows);
+  // The copy of the training rows is ours: scale it in place (no second copy at scale).
+  const train = scaler.transformInPlace(takeRows(selectedTable, trainRows));
   const model = createModel(config.model, modelParams(config) as object);
   await model.fit(train, train.labelCode, { nClasses: table.labels.length, pool: options.pool, onProgress: options.onProgress });
-  const trainSeconds = (performance.now() - started) / 1000;
+  return { selector, scaler, model, selected: names, selectionSeconds, trainSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Selection, scaling, training and prediction for one split. When the FDR filter keeps
+ * no feature at all (tiny data), every feature is used and the run says so.
+ */
+export async function runSplit(table: FeatureTable, split: Pick<Split, "heldOut" | "train" | "test">, config: ExperimentConfig, options: SplitOptions = {}): Promise<SplitOutcome> {
+  const trainRows = rowsOf(split.train, table.runIndex);
+  const testRows = rowsOf(split.test, table.runIndex);
+  if (trainRows.length === 0) throw new InputError(`split '${split.heldOut}': no training windows`);
+  const { selector, scaler, model, selected: names, selectionSeconds, trainSeconds } = await fitPipeline(table, trainRows, config, options);
+  const selected = selectColumns(table, names);
 
   const predictStart = performance.now();
   const test = scaler.transformInPlace(takeRows(selected, testRows));

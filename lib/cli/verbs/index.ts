@@ -6,6 +6,8 @@ import { featuresVerb } from "./features";
 import { generateVerb } from "./generate";
 import { importVerb } from "./import";
 import { inspectVerb } from "./inspect";
+import { predictVerb } from "./predict";
 import { reproduceVerb } from "./reproduce";
+import { trainVerb } from "./train";
 
-export const VERBS: Verb[] = [generateVerb, inspectVerb, importVerb, featuresVerb, experimentVerb, reproduceVerb, doctorVerb];
+export const VERBS: Verb[] = [generateVerb, inspectVerb, importVerb, featuresVerb, experimentVerb, reproduceVerb, trainVerb, predictVerb, doctorVerb];
