@@ -26,8 +26,8 @@ describe("synth: the random generator", () => {
   it("repeats a stream for a seed path and separates different paths", () => {
     const a = Rng.derive(7, "job", 3);
     const b = Rng.derive(7, "job", 3);
-    const draws = Array.from({ length: 100 }, () => a.nextU32());
-    assert.deepEqual(Array.from({ length: 100 }, () => b.nextU32()), draws);
+    const draws = Array.from({ length: 100 }, () => a.nextUint32());
+    assert.deepEqual(Array.from({ length: 100 }, () => b.nextUint32()), draws);
     assert.notEqual(deriveSeed(7, "job", 3), deriveSeed(7, "job", 4));
     assert.notEqual(deriveSeed(7, "job", 3), deriveSeed(8, "job", 3));
     assert.notEqual(deriveSeed(7, "ab", "c"), deriveSeed(7, "a", "bc"));

@@ -9,13 +9,7 @@
  * which other jobs were generated.
  */
 
-/** One splitmix32 step: a well-mixed 32-bit value from a 32-bit state. */
-function splitmix32(state: number): number {
-  let z = (state + 0x9e3779b9) | 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+import { splitmix32, Xoshiro128 } from "../util/random";
 
 /**
  * A 32-bit seed from a base seed and any number of keys (numbers or strings), by
@@ -37,25 +31,17 @@ export function deriveSeed(seed: number, ...keys: (number | string)[]): number {
   return h;
 }
 
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+export class Rng extends Xoshiro128 {
   /** A spare standard normal from the last polar draw. */
   private spare = NaN;
 
   constructor(seed: number) {
-    let s = seed >>> 0;
-    s = splitmix32(s);
-    this.a = s;
-    s = splitmix32(s);
-    this.b = s;
-    s = splitmix32(s);
-    this.c = s;
-    s = splitmix32(s);
-    this.d = s;
-    if ((this.a | this.b | this.c | this.d) === 0) this.d = 1;
+    // State words are four successive splitmix32 values of the seed.
+    const a = splitmix32(seed >>> 0);
+    const b = splitmix32(a);
+    const c = splitmix32(b);
+    const d = splitmix32(c);
+    super(a, b, c, d);
   }
 
   /** A new generator whose stream depends on this one's seed path and `keys`, not on draws made so far. */
@@ -63,24 +49,9 @@ export class Rng {
     return new Rng(deriveSeed(seed, ...keys));
   }
 
-  /** Next 32-bit unsigned value (xoshiro128**). */
-  nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    return result;
-  }
-
   /** Uniform in [0, 1) with 53 random bits. */
   uniform(): number {
-    const hi = this.nextU32() >>> 5; // 27 bits
-    const lo = this.nextU32() >>> 6; // 26 bits
-    return (hi * 67108864 + lo) / 9007199254740992;
+    return this.nextFloat();
   }
 
   /** Uniform in [lo, hi). */
@@ -162,8 +133,4 @@ export class Rng {
     }
     return out;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }

@@ -28,29 +28,31 @@ function splitMix64(counter: bigint): [bigint, bigint] {
 
 const TWO_POW_32 = 4294967296;
 
-export class Random {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+/** One splitmix32 step: a well-mixed 32-bit value from a 32-bit state (used to seed 32-bit generators). */
+export function splitmix32(state: number): number {
+  let z = (state + 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
 
-  /**
-   * @param seed any safe integer; negative seeds are taken modulo 2^64.
-   * @throws RangeError when the seed is not a safe integer.
-   */
-  constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
-    let counter = BigInt.asUintN(64, BigInt(seed));
-    let a: bigint;
-    let b: bigint;
-    [counter, a] = splitMix64(counter);
-    [, b] = splitMix64(counter);
-    this.s0 = Number(a & 0xffffffffn);
-    this.s1 = Number(a >> 32n);
-    this.s2 = Number(b & 0xffffffffn);
-    this.s3 = Number(b >> 32n);
-    // An all-zero state would stay zero forever; SplitMix64 makes this practically
-    // impossible, but the guard costs nothing.
+/**
+ * The xoshiro128** generator itself, from four 32-bit state words. The project's
+ * generators differ only in how they seed it (`Random` below, the synthetic data's and
+ * the tree models' own seeding) and in the helpers they add; they share this core.
+ */
+export class Xoshiro128 {
+  protected s0: number;
+  protected s1: number;
+  protected s2: number;
+  protected s3: number;
+
+  constructor(s0: number, s1: number, s2: number, s3: number) {
+    this.s0 = s0 >>> 0;
+    this.s1 = s1 >>> 0;
+    this.s2 = s2 >>> 0;
+    this.s3 = s3 >>> 0;
+    // An all-zero state would stay zero forever.
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -74,6 +76,23 @@ export class Random {
     const high = this.nextUint32() >>> 5;
     const low = this.nextUint32() >>> 6;
     return (high * 67108864 + low) / 9007199254740992;
+  }
+}
+
+/** xoshiro128** seeded with SplitMix64 (the reference seeding, with published test vectors). */
+export class Random extends Xoshiro128 {
+  /**
+   * @param seed any safe integer; negative seeds are taken modulo 2^64.
+   * @throws RangeError when the seed is not a safe integer.
+   */
+  constructor(seed: number) {
+    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
+    let counter = BigInt.asUintN(64, BigInt(seed));
+    let a: bigint;
+    let b: bigint;
+    [counter, a] = splitMix64(counter);
+    [, b] = splitMix64(counter);
+    super(Number(a & 0xffffffffn), Number(a >> 32n), Number(b & 0xffffffffn), Number(b >> 32n));
   }
 
   /**
