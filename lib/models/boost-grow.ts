@@ -98,116 +98,14 @@ export function growBoostTree(task: BoostTreeTask): GrownBoostTree {
   const gk = task.grad.subarray(task.classIndex * nRows, (task.classIndex + 1) * nRows);
   const hk = task.hess.subarray(task.classIndex * nRows, (task.classIndex + 1) * nRows);
   idx.set(trainRows);
+  const layout: Layout = { features, offset, nBins };
+  const rows: Rows = { data, nRows, idx, gk, hk, og, oh };
+  const limits: Limits = { minDataInLeaf, minSumHessianInLeaf, lambda };
 
   const takeHist = (): Float64Array => s.free.pop()?.fill(0) ?? new Float64Array(histSize);
   const release = (leaf: Leaf): void => {
     if (leaf.hist !== null) s.free.push(leaf.hist);
     leaf.hist = null;
-  };
-
-  /**
-   * Histogram of rows [start, end) over every candidate feature (the hot loop). Gradients
-   * are first gathered in row order; then four features are filled per pass over the
-   * rows, which shares the row-index and gradient loads between them.
-   */
-  const build = (hist: Float64Array, start: number, end: number): void => {
-    const len = end - start;
-    for (let i = 0; i < len; i++) {
-      const r = idx[start + i];
-      og[i] = gk[r];
-      oh[i] = hk[r];
-    }
-    let j = 0;
-    for (; j + 4 <= m; j += 4) {
-      const b0 = features[j] * nRows;
-      const b1 = features[j + 1] * nRows;
-      const b2 = features[j + 2] * nRows;
-      const b3 = features[j + 3] * nRows;
-      const o0 = offset[j] * 3;
-      const o1 = offset[j + 1] * 3;
-      const o2 = offset[j + 2] * 3;
-      const o3 = offset[j + 3] * 3;
-      for (let i = 0; i < len; i++) {
-        const r = idx[start + i];
-        const g = og[i];
-        const h = oh[i];
-        let p = o0 + data[b0 + r] * 3;
-        hist[p] += g;
-        hist[p + 1] += h;
-        hist[p + 2] += 1;
-        p = o1 + data[b1 + r] * 3;
-        hist[p] += g;
-        hist[p + 1] += h;
-        hist[p + 2] += 1;
-        p = o2 + data[b2 + r] * 3;
-        hist[p] += g;
-        hist[p + 1] += h;
-        hist[p + 2] += 1;
-        p = o3 + data[b3 + r] * 3;
-        hist[p] += g;
-        hist[p + 1] += h;
-        hist[p + 2] += 1;
-      }
-    }
-    for (; j < m; j++) {
-      const base = features[j] * nRows;
-      const o = offset[j] * 3;
-      for (let i = 0; i < len; i++) {
-        const p = o + data[base + idx[start + i]] * 3;
-        hist[p] += og[i];
-        hist[p + 1] += oh[i];
-        hist[p + 2] += 1;
-      }
-    }
-  };
-
-  /** Best split of a leaf from its histogram, or null when no split gains. */
-  const findSplit = (leaf: Leaf): Split | null => {
-    const hist = leaf.hist!;
-    const G = leaf.g;
-    const H = leaf.h;
-    const C = leaf.end - leaf.start;
-    const parentScore = (G * G) / (H + lambda);
-    let best: Split | null = null;
-    let bestGain = 0;
-    for (let j = 0; j < m; j++) {
-      const nb = nBins[features[j]];
-      const o = offset[j] * 3;
-      const mo = o + nb * 3;
-      const gm = hist[mo];
-      const hm = hist[mo + 1];
-      const cm = hist[mo + 2];
-      let gl = 0;
-      let hl = 0;
-      let cl = 0;
-      const lastBin = cm > 0 ? nb - 1 : nb - 2;
-      for (let b = 0; b <= lastBin; b++) {
-        const p = o + b * 3;
-        const c = hist[p + 2];
-        gl += hist[p];
-        hl += hist[p + 1];
-        cl += c;
-        if (C - cl < minDataInLeaf) break; // the right side only shrinks from here
-        if (c === 0 && b > 0) continue; // same partition as the previous bin
-        // Missing values to the right; then to the left, when there are some and values remain on the right.
-        const sides = cm > 0 && b < nb - 1 ? 2 : 1;
-        for (let side = 0; side < sides; side++) {
-          const gL = side === 0 ? gl : gl + gm;
-          const hL = side === 0 ? hl : hl + hm;
-          const cL = side === 0 ? cl : cl + cm;
-          if (cL < minDataInLeaf || C - cL < minDataInLeaf || hL < minSumHessianInLeaf || H - hL < minSumHessianInLeaf) continue;
-          const gR = G - gL;
-          const gain = (gL * gL) / (hL + lambda) + (gR * gR) / (H - hL + lambda) - parentScore;
-          if (gain > bestGain) {
-            bestGain = gain;
-            best = { gain, feature: features[j], bin: b, missingLeft: side === 1, gl: gL, hl: hL, cl: cL };
-          }
-        }
-      }
-      // With no missing values in this leaf, unseen ones follow the side with more rows.
-      if (best !== null && best.feature === features[j] && cm === 0) best.missingLeft = best.cl >= C - best.cl;
-    }
-    return best;
   };
 
   const canSplit = (leaf: Leaf): boolean => leaf.depth < maxDepth && leaf.end - leaf.start >= 2 * minDataInLeaf;
@@ -222,8 +120,8 @@ export function growBoostTree(task: BoostTreeTask): GrownBoostTree {
   const leaves: Leaf[] = [root];
   if (canSplit(root) && numLeaves > 1) {
     root.hist = takeHist();
-    build(root.hist, 0, nTrain);
-    root.split = findSplit(root);
+    buildHistogram(root.hist, layout, rows, 0, nTrain);
+    root.split = findSplit(root.hist, null, root, layout, limits);
     if (root.split === null) release(root);
   }
 
@@ -245,25 +143,21 @@ export function growBoostTree(task: BoostTreeTask): GrownBoostTree {
     const left: Leaf = { start: parent.start, end: mid, g: sp.gl, h: sp.hl, depth, parent: id, isLeft: true, hist: null, split: null };
     const right: Leaf = { start: mid, end: parent.end, g: parent.g - sp.gl, h: parent.h - sp.hl, depth, parent: id, isLeft: false, hist: null, split: null };
     const [small, large] = mid - parent.start <= parent.end - mid ? [left, right] : [right, left];
-    if (canSplit(large)) {
-      // Subtraction trick: the large child's histogram is the parent's minus the small one's.
+    // After the last split the children are not split again: no histograms needed.
+    const more = leaves.length + 1 < numLeaves;
+    if (more && (canSplit(small) || canSplit(large))) {
       small.hist = takeHist();
-      build(small.hist, small.start, small.end);
-      const ph = parent.hist!;
-      const sh = small.hist;
-      for (let i = 0; i < histSize; i++) ph[i] -= sh[i];
-      large.hist = ph;
-      parent.hist = null;
-    } else if (canSplit(small)) {
-      small.hist = takeHist();
-      build(small.hist, small.start, small.end);
+      buildHistogram(small.hist, layout, rows, small.start, small.end);
+      small.split = canSplit(small) ? findSplit(small.hist, null, small, layout, limits) : null;
+      if (canSplit(large)) {
+        // Subtraction trick: the large child's histogram is the parent's minus the small one's.
+        large.hist = parent.hist;
+        parent.hist = null;
+        large.split = findSplit(large.hist!, small.hist, large, layout, limits);
+      }
+      for (const child of [small, large]) if (child.split === null) release(child);
     }
     release(parent);
-    for (const child of [small, large]) {
-      if (child.hist === null) continue;
-      child.split = canSplit(child) ? findSplit(child) : null;
-      if (child.split === null) release(child);
-    }
     leaves[bi] = left;
     leaves.push(right);
   }
@@ -286,6 +180,153 @@ export function growBoostTree(task: BoostTreeTask): GrownBoostTree {
   const tree = rec.finish();
   scoreRows(tree, task.validRows, data, nRows, nBins, raw);
   return { ...tree, gain };
+}
+
+/** Where each candidate feature's bins sit in a leaf histogram: feature `features[j]` from slot `offset[j]`, 3 numbers a slot (gradient, hessian, rows). */
+interface Layout {
+  features: Int32Array;
+  offset: Int32Array;
+  nBins: Int32Array;
+}
+
+/** The binned matrix, the leaf-ordered row indices and gradients, and buffers for gradients gathered in row order. */
+interface Rows {
+  data: Uint8Array;
+  nRows: number;
+  idx: Int32Array;
+  gk: Float32Array;
+  hk: Float32Array;
+  og: Float32Array;
+  oh: Float32Array;
+}
+
+interface Limits {
+  minDataInLeaf: number;
+  minSumHessianInLeaf: number;
+  lambda: number;
+}
+
+/**
+ * Histogram of rows `idx[start .. end)` over every candidate feature (the hot loop).
+ * Gradients are first gathered in row order; then four features are filled per pass over
+ * the rows, which shares the row-index and gradient loads between them. Everything is
+ * read into locals first, as V8 keeps locals in registers in a way it cannot for closures.
+ */
+function buildHistogram(hist: Float64Array, layout: Layout, rows: Rows, start: number, end: number): void {
+  const { features, offset } = layout;
+  const { data, nRows, idx, gk, hk, og, oh } = rows;
+  const m = features.length;
+  const len = end - start;
+  for (let i = 0; i < len; i++) {
+    const r = idx[start + i];
+    og[i] = gk[r];
+    oh[i] = hk[r];
+  }
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const b0 = features[j] * nRows;
+    const b1 = features[j + 1] * nRows;
+    const b2 = features[j + 2] * nRows;
+    const b3 = features[j + 3] * nRows;
+    const o0 = offset[j] * 3;
+    const o1 = offset[j + 1] * 3;
+    const o2 = offset[j + 2] * 3;
+    const o3 = offset[j + 3] * 3;
+    for (let i = 0; i < len; i++) {
+      const r = idx[start + i];
+      const g = og[i];
+      const h = oh[i];
+      let p = o0 + data[b0 + r] * 3;
+      hist[p] += g;
+      hist[p + 1] += h;
+      hist[p + 2] += 1;
+      p = o1 + data[b1 + r] * 3;
+      hist[p] += g;
+      hist[p + 1] += h;
+      hist[p + 2] += 1;
+      p = o2 + data[b2 + r] * 3;
+      hist[p] += g;
+      hist[p + 1] += h;
+      hist[p + 2] += 1;
+      p = o3 + data[b3 + r] * 3;
+      hist[p] += g;
+      hist[p + 1] += h;
+      hist[p + 2] += 1;
+    }
+  }
+  for (; j < m; j++) {
+    const base = features[j] * nRows;
+    const o = offset[j] * 3;
+    for (let i = 0; i < len; i++) {
+      const p = o + data[base + idx[start + i]] * 3;
+      hist[p] += og[i];
+      hist[p + 1] += oh[i];
+      hist[p + 2] += 1;
+    }
+  }
+}
+
+/**
+ * Best split of a leaf from its histogram, or null when no split gains. With `minus`,
+ * the histogram is first turned into itself minus `minus`, feature by feature just
+ * before that feature is scanned (the subtraction trick, done while the feature's bins
+ * are in cache).
+ */
+function findSplit(hist: Float64Array, minus: Float64Array | null, leaf: Leaf, layout: Layout, limits: Limits): Split | null {
+  const { features, offset, nBins } = layout;
+  const { minDataInLeaf, minSumHessianInLeaf, lambda } = limits;
+  const m = features.length;
+  const G = leaf.g;
+  const H = leaf.h;
+  const C = leaf.end - leaf.start;
+  const parentScore = (G * G) / (H + lambda);
+  let best: Split | null = null;
+  let bestGain = 0;
+  for (let j = 0; j < m; j++) {
+    const nb = nBins[features[j]];
+    const o = offset[j] * 3;
+    if (minus !== null) for (let i = o, e = offset[j + 1] * 3; i < e; i++) hist[i] -= minus[i];
+    const mo = o + nb * 3;
+    const gm = hist[mo];
+    const hm = hist[mo + 1];
+    const cm = hist[mo + 2];
+    let gl = 0;
+    let hl = 0;
+    let cl = 0;
+    const lastBin = cm > 0 ? nb - 1 : nb - 2;
+    for (let b = 0; b <= lastBin; b++) {
+      const p = o + b * 3;
+      const c = hist[p + 2];
+      gl += hist[p];
+      hl += hist[p + 1];
+      cl += c;
+      if (C - cl < minDataInLeaf) break; // the right side only shrinks from here
+      if (c === 0 && b > 0) continue; // same partition as the previous bin
+      // Missing values to the right; then to the left, when there are some and values remain on the right.
+      const sides = cm > 0 && b < nb - 1 ? 2 : 1;
+      for (let side = 0; side < sides; side++) {
+        const gL = side === 0 ? gl : gl + gm;
+        const hL = side === 0 ? hl : hl + hm;
+        const cL = side === 0 ? cl : cl + cm;
+        if (cL < minDataInLeaf || C - cL < minDataInLeaf || hL < minSumHessianInLeaf || H - hL < minSumHessianInLeaf) continue;
+        const gR = G - gL;
+        const a = hL + lambda;
+        const bb = H - hL + lambda;
+        if (!(a > 0 && bb > 0)) continue;
+        // gain > bestGain, multiplied out: most candidates lose, and this spares them two divisions.
+        if (gL * gL * bb + gR * gR * a > (bestGain + parentScore) * a * bb) {
+          const gain = (gL * gL) / a + (gR * gR) / bb - parentScore;
+          if (gain > bestGain) {
+            bestGain = gain;
+            best = { gain, feature: features[j], bin: b, missingLeft: side === 1, gl: gL, hl: hL, cl: cL };
+          }
+        }
+      }
+    }
+    // With no missing values in this leaf, unseen ones follow the side with more rows.
+    if (best !== null && best.feature === features[j] && cm === 0) best.missingLeft = best.cl >= C - best.cl;
+  }
+  return best;
 }
 
 /** Adds the tree's leaf values to `raw` for `rows`, walking the tree on bins. */
