@@ -10,7 +10,10 @@
  * forest on a small matrix, and one run at the paper's scale (>= 1 M rows x 700
  * features, a few trees only) with the process's peak memory.
  *
- * usage: node dist/bench/trees.js [--sizes 20000x300,100000x300] [--reps 3]
+ * With `--threads 1` both sides run on one thread: a per-core comparison that a busy
+ * machine distorts less (OpenMP threads that spin while waiting suffer most from load).
+ *
+ * usage: node dist/bench/trees.js [--sizes 20000x300,100000x300] [--reps 3] [--threads 2]
  *          [--mlrf 1000x50] [--scale 1000000x700] [--scale-trees 4] [--skip-scale] [--out FILE]
  */
 import { spawnSync } from "node:child_process";
@@ -24,11 +27,12 @@ import { syntheticWindows } from "./synthetic-windows";
 
 const PYTHON = "/usr/bin/python3";
 const SKLEARN_SCRIPT = path.resolve(__dirname, "..", "..", "bench", "trees_sklearn.py");
-const THREADS = 2;
 const SEED = 7;
 
 interface Options {
   sizes: [number, number][];
+  /** Threads each side (ours: worker threads, 1 meaning the calling thread; scikit-learn: n_jobs and OpenMP). */
+  threads: number;
   reps: number;
   mlrf: [number, number];
   scale: [number, number];
@@ -39,6 +43,11 @@ interface Options {
   scaleChild?: keyof typeof SCALE_MODELS;
 }
 
+/** Our thread setting for `--threads`: one thread is the calling thread (no workers). */
+function ourThreads(o: Options): number {
+  return o.threads === 1 ? 0 : o.threads;
+}
+
 function parseSize(s: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(s);
   if (m === null) throw new Error(`bad size '${s}' (want ROWSxFEATURES)`);
@@ -46,12 +55,13 @@ function parseSize(s: string): [number, number] {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [[20000, 300], [100000, 300]], reps: 3, mlrf: [1000, 50], scale: [1000000, 700], scaleTrees: 4, skipScale: false };
+  const o: Options = { sizes: [[20000, 300], [100000, 300]], threads: 2, reps: 3, mlrf: [1000, 50], scale: [1000000, 700], scaleTrees: 4, skipScale: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i];
     if (a === "--sizes") o.sizes = next().split(",").filter((x) => x !== "none").map(parseSize);
     else if (a === "--reps") o.reps = Number(next());
+    else if (a === "--threads") o.threads = Number(next());
     else if (a === "--mlrf") o.mlrf = parseSize(next());
     else if (a === "--scale") o.scale = parseSize(next());
     else if (a === "--scale-trees") o.scaleTrees = Number(next());
@@ -112,11 +122,11 @@ async function runOurs(kind: ModelKind, params: object, s: Split): Promise<Run> 
   return { fitSeconds, predictSeconds, accuracy: accuracy(s.yTest, pred), macroF1: macroF1(s.yTest, pred), note };
 }
 
-function runSklearn(model: "rf" | "hgb", params: object, s: Split): Run {
+function runSklearn(model: "rf" | "hgb", params: object, s: Split, threads: number): Run {
   const predFile = path.join(s.dir, `pred_${model}.i32`);
   const r = spawnSync(PYTHON, [SKLEARN_SCRIPT, s.dir, model, JSON.stringify(params), predFile], {
     encoding: "utf8",
-    env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
+    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
     maxBuffer: 16 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`scikit-learn run failed: ${r.stderr}`);
@@ -169,8 +179,8 @@ function printComparison(c: Comparison): void {
 
 async function compareWithSklearn(o: Options, results: Comparison[]): Promise<void> {
   const pairs = [
-    { kind: "rf" as const, ours: { nEstimators: 100, maxDepth: 10, seed: SEED, threads: THREADS }, sk: "rf" as const, skParams: { n_estimators: 100, max_depth: 10, n_jobs: THREADS, random_state: SEED }, name: "sklearn RandomForest" },
-    { kind: "gbdt" as const, ours: { seed: SEED, threads: THREADS }, sk: "hgb" as const, skParams: { random_state: SEED }, name: "sklearn HistGradBoost" },
+    { kind: "rf" as const, ours: { nEstimators: 100, maxDepth: 10, seed: SEED, threads: ourThreads(o) }, sk: "rf" as const, skParams: { n_estimators: 100, max_depth: 10, n_jobs: o.threads, random_state: SEED }, name: "sklearn RandomForest" },
+    { kind: "gbdt" as const, ours: { seed: SEED, threads: ourThreads(o) }, sk: "hgb" as const, skParams: { random_state: SEED }, name: "sklearn HistGradBoost" },
   ];
   for (const [nRows, nFeatures] of o.sizes) {
     const size = `${nRows}x${nFeatures}`;
@@ -183,9 +193,9 @@ async function compareWithSklearn(o: Options, results: Comparison[]): Promise<vo
           // Alternate who goes first, so slow phases of the shared machine hit both sides.
           if (rep % 2 === 0) {
             runs[i].ours.push(await runOurs(p.kind, p.ours, s));
-            runs[i].theirs.push(runSklearn(p.sk, p.skParams, s));
+            runs[i].theirs.push(runSklearn(p.sk, p.skParams, s, o.threads));
           } else {
-            runs[i].theirs.push(runSklearn(p.sk, p.skParams, s));
+            runs[i].theirs.push(runSklearn(p.sk, p.skParams, s, o.threads));
             runs[i].ours.push(await runOurs(p.kind, p.ours, s));
           }
           console.error(`  ${size} ${p.kind} repetition ${rep + 1}/${o.reps}: ours ${runs[i].ours[rep].fitSeconds.toFixed(2)} s, scikit-learn ${runs[i].theirs[rep].fitSeconds.toFixed(2)} s (load ${os.loadavg()[0].toFixed(1)})`);
@@ -208,7 +218,7 @@ async function compareWithMlRf(o: Options, results: Comparison[]): Promise<void>
   fs.rmSync(s.dir, { recursive: true, force: true });
   const params = { nEstimators: 20, maxDepth: 10, seed: SEED };
   const theirs = [await runOurs("ml-rf", params, s)];
-  const ours = [await runOurs("rf", { ...params, threads: THREADS }, s)];
+  const ours = [await runOurs("rf", { ...params, threads: ourThreads(o) }, s)];
   const c = summarise(`${nRows}x${nFeatures}`, "rf", "ml-random-forest (20 trees)", ours, theirs);
   results.push(c);
   printComparison(c);
@@ -228,8 +238,8 @@ interface ScaleRun {
 }
 
 const SCALE_MODELS = {
-  rf: (o: Options) => ({ label: `rf, ${o.scaleTrees} trees, depth 10`, params: { nEstimators: o.scaleTrees, maxDepth: 10, seed: SEED, threads: THREADS } }),
-  gbdt: () => ({ label: "gbdt, 2 rounds x 5 classes", params: { maxIter: 2, earlyStopping: false, seed: SEED, threads: THREADS } }),
+  rf: (o: Options) => ({ label: `rf, ${o.scaleTrees} trees, depth 10`, params: { nEstimators: o.scaleTrees, maxDepth: 10, seed: SEED, threads: ourThreads(o) } }),
+  gbdt: (o: Options) => ({ label: "gbdt, 2 rounds x 5 classes", params: { maxIter: 2, earlyStopping: false, seed: SEED, threads: ourThreads(o) } }),
 };
 
 /** One model at the paper's scale, in this process (run as a child, so its peak memory is its own). */
@@ -259,7 +269,7 @@ async function scaleChild(o: Options, kind: keyof typeof SCALE_MODELS): Promise<
 async function scaleRuns(o: Options): Promise<ScaleRun[]> {
   const out: ScaleRun[] = [];
   for (const kind of Object.keys(SCALE_MODELS)) {
-    const args = [__filename, "--scale-child", kind, "--scale", o.scale.join("x"), "--scale-trees", String(o.scaleTrees)];
+    const args = [__filename, "--scale-child", kind, "--scale", o.scale.join("x"), "--scale-trees", String(o.scaleTrees), "--threads", String(o.threads)];
     const r = spawnSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * 1024 * 1024 });
     if (r.status !== 0) throw new Error(`scale run of ${kind} failed (exit ${r.status})`);
     const run = JSON.parse(r.stdout.trim().split("\n").pop()!) as ScaleRun;
@@ -278,7 +288,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await scaleChild(o, o.scaleChild)));
     return;
   }
-  console.log(`trees benchmark: ${os.cpus().length} cores, ${THREADS} threads each side, node ${process.version}, load at start ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  console.log(`trees benchmark: ${os.cpus().length} cores, ${o.threads} thread(s) each side, node ${process.version}, load at start ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   const comparisons: Comparison[] = [];
   await compareWithSklearn(o, comparisons);
   await compareWithMlRf(o, comparisons);

@@ -81,6 +81,11 @@ describe("models: quantile binning", () => {
       assert.deepEqual(shared.nBins, inline.nBins);
       assert.deepEqual(shared.nMissing, inline.nMissing);
       assert.ok(shared.data.buffer instanceof SharedArrayBuffer);
+      // Rows in another order: row i of the result is row order[i] of X.
+      const order = Int32Array.from({ length: 1000 }, (_, i) => (i * 7) % 3000);
+      const reordered = await new QuantileBinner().fitTransform(X, pool, { order });
+      assert.equal(reordered.nRows, 1000);
+      for (let f = 0; f < 37; f += 6) for (let i = 0; i < 1000; i += 37) assert.equal(reordered.data[f * 1000 + i], inline.data[f * 3000 + order[i]]);
     } finally {
       await pool.close();
     }

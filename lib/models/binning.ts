@@ -90,14 +90,16 @@ export class QuantileBinner {
   /**
    * `fit` then `transform`, spread over the pool's threads by blocks of features. Columns
    * are cloned to the workers (shared-memory columns are not); the bins are written
-   * straight into the shared result.
+   * straight into the shared result. Thresholds are fitted on `fitRows` (default all);
+   * with `order`, row `i` of the result holds row `order[i]` of X.
    */
-  async fitTransform(X: ColumnMatrix, pool: WorkerPool, rows?: Int32Array): Promise<BinnedMatrix> {
+  async fitTransform(X: ColumnMatrix, pool: WorkerPool, { fitRows, order }: { fitRows?: Int32Array; order?: Int32Array } = {}): Promise<BinnedMatrix> {
     checkMatrix(X, "binner.fit");
-    const sample = sampleRows(X.nRows, rows, this.subsample, this.seed);
+    const sample = sampleRows(X.nRows, fitRows, this.subsample, this.seed);
     const nFeatures = X.columns.length;
+    const nRows = order?.length ?? X.nRows;
     // Thresholds are not known yet, but every feature fits in one byte per row.
-    const data = new Uint8Array(new SharedArrayBuffer(X.nRows * nFeatures));
+    const data = new Uint8Array(new SharedArrayBuffer(nRows * nFeatures));
     // About 8 blocks a thread, but no more than ~64 MB of float32 columns per block, as
     // blocks waiting for a thread are cloned when they are sent.
     const block = Math.max(1, Math.min(Math.ceil(nFeatures / Math.max(1, pool.size * 8)), Math.floor(BLOCK_BYTES / (4 * Math.max(1, X.nRows)))));
@@ -110,12 +112,12 @@ export class QuantileBinner {
         sample,
         maxBins: this.maxBins,
         out: data,
-        nRows: X.nRows,
+        order: order ?? null,
       } satisfies BinBlockTask,
     ]);
     this.thresholds = parts.flatMap((p) => p.thresholds);
     const nMissing = Int32Array.from(parts.flatMap((p) => p.nMissing));
-    return { nRows: X.nRows, nFeatures, data, nBins: Int32Array.from(this.thresholds, (t) => t.length + 1), nMissing };
+    return { nRows, nFeatures, data, nBins: Int32Array.from(this.thresholds, (t) => t.length + 1), nMissing };
   }
 
   /** The bin of value `x` of feature `f`. */
@@ -146,7 +148,7 @@ interface BinBlockTask {
   sample: Int32Array | null;
   maxBins: number;
   out: Uint8Array;
-  nRows: number;
+  order: Int32Array | null;
 }
 
 interface BinnedBlock {
@@ -157,7 +159,8 @@ interface BinnedBlock {
 /** Worker task: fits and applies the thresholds of a block of features. */
 export function binFeatureBlock(task: BinBlockTask): BinnedBlock {
   const thresholds = task.columns.map((c) => fitThresholds(c, task.sample, task.maxBins));
-  const nMissing = task.columns.map((c, i) => applyThresholds(c, thresholds[i], task.out, (task.firstFeature + i) * task.nRows));
+  const nRows = task.order?.length ?? task.columns[0]?.length ?? 0;
+  const nMissing = task.columns.map((c, i) => applyThresholds(c, thresholds[i], task.out, (task.firstFeature + i) * nRows, task.order));
   return { thresholds, nMissing };
 }
 
@@ -212,41 +215,50 @@ export function fitThresholds(column: ArrayLike<number>, sample: Int32Array | nu
   return thresholdsFromSorted(values, m, maxBins);
 }
 
-/** Greedy equal-frequency thresholds from sorted values (see the module comment). */
+/**
+ * Greedy equal-frequency thresholds from sorted values (see the module comment), in one
+ * pass over runs of equal values: a cut decided after a run is written when the next
+ * run's value is known.
+ */
 export function thresholdsFromSorted(sorted: ArrayLike<number>, m: number, maxBins: number): Float64Array {
-  // Distinct values and their counts.
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < m; ) {
-    const v = sorted[i];
-    let j = i + 1;
-    while (j < m && sorted[j] === v) j++;
-    distinct.push(v);
-    counts.push(j - i);
-    i = j;
-  }
-  const d = distinct.length;
+  let d = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) d++;
   const out: number[] = [];
   if (d <= maxBins) {
-    for (let j = 0; j + 1 < d; j++) out.push(between(distinct[j], distinct[j + 1]));
+    for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) out.push(between(sorted[i - 1], sorted[i]));
     return Float64Array.from(out);
   }
   let rowsLeft = m;
   let binsLeft = maxBins;
   let inBin = 0;
   let target = rowsLeft / binsLeft;
-  const cut = (j: number): void => {
-    out.push(between(distinct[j], distinct[j + 1]));
-    binsLeft--;
-    inBin = 0;
-    target = rowsLeft / binsLeft;
-  };
-  for (let j = 0; j < d; j++) {
-    // A value worth a bin of its own closes the bin before it.
-    if (inBin > 0 && counts[j] >= target && binsLeft > 1) cut(j - 1);
-    inBin += counts[j];
-    rowsLeft -= counts[j];
-    if (inBin >= target && binsLeft > 1 && j + 1 < d) cut(j);
+  let pending = false;
+  let previous = 0;
+  for (let i = 0; i < m; ) {
+    const v = sorted[i];
+    let j = i + 1;
+    while (j < m && sorted[j] === v) j++;
+    const count = j - i;
+    if (pending) {
+      out.push(between(previous, v));
+      pending = false;
+    } else if (inBin > 0 && count >= target && binsLeft > 1) {
+      // A value worth a bin of its own closes the bin before it.
+      out.push(between(previous, v));
+      binsLeft--;
+      inBin = 0;
+      target = rowsLeft / binsLeft;
+    }
+    inBin += count;
+    rowsLeft -= count;
+    if (inBin >= target && binsLeft > 1 && j < m) {
+      pending = true;
+      binsLeft--;
+      inBin = 0;
+      target = rowsLeft / binsLeft;
+    }
+    previous = v;
+    i = j;
   }
   return Float64Array.from(out);
 }
@@ -270,20 +282,21 @@ function searchBin(t: Float64Array, x: number): number {
 }
 
 /**
- * Writes the bins of one column into `out[offset .. offset + column.length)` and returns
- * how many values were missing. The bin of x is the number of thresholds below it, found
- * by a fixed-step search over thresholds padded with +Infinity to a power of two less one.
+ * Writes the bins of one column (of its rows `order`, when given) into `out` from
+ * `offset` on, and returns how many values were missing. The bin of x is the number of
+ * thresholds below it, found by a fixed-step search over thresholds padded with +Infinity
+ * to a power of two less one.
  */
-export function applyThresholds(column: ArrayLike<number>, t: Float64Array, out: Uint8Array, offset: number): number {
+export function applyThresholds(column: ArrayLike<number>, t: Float64Array, out: Uint8Array, offset: number, order: Int32Array | null = null): number {
   let size = 1;
   while (size <= t.length) size *= 2;
   const padded = new Float64Array(size).fill(Infinity);
   padded.set(t);
   const missing = t.length + 1;
-  const n = column.length;
+  const n = order === null ? column.length : order.length;
   let nMissing = 0;
   for (let r = 0; r < n; r++) {
-    const x = column[r];
+    const x = column[order === null ? r : order[r]];
     let pos = 0;
     // Multiplying by the comparison, rather than branching on it, keeps mispredictions out.
     for (let step = size >> 1; step > 0; step >>= 1) pos += step * +(padded[pos + step - 1] < x);
