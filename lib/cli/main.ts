@@ -157,7 +157,16 @@ function reportError(verb: string | undefined, e: unknown, stderr: NodeJS.Writab
 }
 
 if (require.main === module) {
+  let finished = false;
+  // If the event loop drains while a verb still awaits something, Node would exit with
+  // code 0 as if the run had succeeded; say so and fail instead.
+  process.on("exit", () => {
+    if (finished) return;
+    process.stderr.write(`${PROGRAM}: internal error: the run stopped before it finished (a promise never settled)\n`);
+    process.exitCode = 1;
+  });
   main(process.argv.slice(2)).then((code) => {
+    finished = true;
     process.exitCode = code;
   });
 }

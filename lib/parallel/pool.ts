@@ -92,7 +92,14 @@ export class WorkerPool {
     for (const [, p] of this.pending) p.reject(new Error("WorkerPool closed before the task finished"));
     this.pending.clear();
     this.queue.length = 0;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // An idle worker is unref'd; terminating it unref'd lets the process exit before the
+    // promise settles (and a CLI run awaiting it end with code 0), so hold it until it is gone.
+    await Promise.all(
+      this.slots.map((s) => {
+        s.worker.ref();
+        return s.worker.terminate();
+      }),
+    );
     this.slots.length = 0;
   }
 
