@@ -16,7 +16,7 @@
  * usage: node dist/bench/experiment-vs-sklearn.js [--data data/quick] [--trees 100]
  *          [--depth 10] [--threads 2] [--seed 0] [--folds 5] [--models rf,gbdt] [--out FILE]
  *
- * The data set is generated (preset quick, seed 0, as `npm run reproduce` does) when absent.
+ * The data set is generated (preset quick, seed 2021, as `npm run reproduce` does) when absent.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -30,7 +30,7 @@ import { rowsOf } from "../lib/evaluation/split";
 import { confusionCounts, macroF1FromCounts } from "../lib/evaluation/metrics";
 import { createModel } from "../lib/models/registry";
 import { WorkerPool } from "../lib/parallel/pool";
-import { ensureDataset } from "../lib/synth/generate";
+import { DEFAULT_SEED, ensureDataset } from "../lib/synth";
 
 const PYTHON = "/usr/bin/python3";
 const SKLEARN_SCRIPT = path.resolve(__dirname, "..", "..", "bench", "trees_sklearn.py");
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(" ");
   console.log(`default experiment vs scikit-learn: ${os.cpus().length} cores, ${o.threads} thread(s) each side, node ${process.version}, load at start ${load()}`);
-  await ensureDataset("quick", o.data, { seed: 0, threads: o.threads });
+  await ensureDataset("quick", o.data, { seed: DEFAULT_SEED, threads: o.threads });
   const config = experimentConfig({ model: "rf", trees: o.trees, depth: o.depth, seed: o.seed, threads: o.threads, folds: o.folds });
   const pool = new WorkerPool(o.threads === 1 ? 0 : o.threads);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2ewatch-vs-sklearn-"));
