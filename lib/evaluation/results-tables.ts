@@ -81,7 +81,7 @@ function filterTable(result: ExperimentResult): string | null {
   return `Window filters, C = ${c} (majority of the last C windows; alarm after C identical anomalous windows):\n\n` + table(header, rows, ["l", "r", "r", "r", "r", "r", "r", "r"]);
 }
 
-function paperTable(results: ExperimentResult[]): string {
+export function paperTable(results: ExperimentResult[]): string {
   const ours = results.map((r) => `${r.model} (ours)`);
   const header = ["class", ...ours, ...PAPER_MODELS.map((m) => `${m} (paper)`)];
   const labels = [...results[0].runs[0].confusion.labels];
@@ -133,4 +133,19 @@ export function experimentMarkdown(results: ExperimentResult[]): string {
     if (filters !== null) parts.push(filters);
   }
   return parts.join("\n\n") + "\n";
+}
+
+/**
+ * One row per experiment and model: the headline numbers without timings (which depend on
+ * the machine), so the README's copy can be checked against the committed results.
+ */
+export function headlineMarkdown(all: Partial<Record<ExperimentName, ExperimentResult[]>>): string {
+  const rows: string[][] = [];
+  for (const experiment of Object.keys(TITLES) as ExperimentName[]) {
+    for (const r of all[experiment] ?? []) {
+      const s = r.summary;
+      rows.push([TITLES[experiment][0].toLowerCase(), r.model, String(s.runs), `${f3(s.macroF1)} ± ${f3(s.macroF1Std)}`, `${f3(s.macroF1Min)}–${f3(s.macroF1Max)}`, f3(s.weightedF1), pct(s.falseAlarmRate), pct(s.anomalyMissRate)]);
+    }
+  }
+  return table(["experiment", "model", "runs", "macro-F1 (mean ± std)", "min–max", "weighted F1", "false alarms", "anomaly miss"], rows, ["l", "l", "r", "r", "r", "r", "r", "r"]);
 }
