@@ -18,7 +18,6 @@
  *
  * The data set is generated (preset quick, seed 2021, as `npm run reproduce` does) when absent.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -31,9 +30,7 @@ import { confusionCounts, macroF1FromCounts } from "../lib/evaluation/metrics";
 import { createModel } from "../lib/models/registry";
 import { WorkerPool } from "../lib/parallel/pool";
 import { DEFAULT_SEED, ensureDataset } from "../lib/synth";
-
-const PYTHON = "/usr/bin/python3";
-const SKLEARN_SCRIPT = path.resolve(__dirname, "..", "..", "bench", "trees_sklearn.py");
+import { fitSklearn } from "./sklearn-fit";
 
 interface Options {
   data: string;
@@ -98,17 +95,8 @@ function macroF1(truth: Uint8Array, predicted: ArrayLike<number>, labels: string
 }
 
 function runSklearn(dir: string, model: "rf" | "hgb", params: object, threads: number, truth: Uint8Array, labels: string[]): Side {
-  const predFile = path.join(dir, `pred_${model}.i32`);
-  const r = spawnSync(PYTHON, [SKLEARN_SCRIPT, dir, model, JSON.stringify(params), predFile], {
-    encoding: "utf8",
-    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`scikit-learn run failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { fitSeconds: number; predictSeconds: number; nIter: number };
-  const bytes = fs.readFileSync(predFile);
-  const pred = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { fitSeconds: out.fitSeconds, predictSeconds: out.predictSeconds, macroF1: macroF1(truth, pred, labels), note: model === "hgb" ? `${out.nIter} rounds` : undefined };
+  const r = fitSklearn(dir, model, params, threads);
+  return { fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds, macroF1: macroF1(truth, r.predicted, labels), note: model === "hgb" ? `${r.nIter} rounds` : undefined };
 }
 
 async function main(): Promise<void> {

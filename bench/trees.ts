@@ -23,10 +23,9 @@ import * as path from "node:path";
 import { createModel } from "../lib/models/registry";
 import type { ModelKind } from "../lib/models/classifier";
 import { accuracy, macroF1, median } from "./bench-metrics";
+import { fitSklearn } from "./sklearn-fit";
 import { syntheticWindows } from "./synthetic-windows";
 
-const PYTHON = "/usr/bin/python3";
-const SKLEARN_SCRIPT = path.resolve(__dirname, "..", "..", "bench", "trees_sklearn.py");
 const SEED = 7;
 
 interface Options {
@@ -123,18 +122,8 @@ async function runOurs(kind: ModelKind, params: object, s: Split): Promise<Run> 
 }
 
 function runSklearn(model: "rf" | "hgb", params: object, s: Split, threads: number): Run {
-  const predFile = path.join(s.dir, `pred_${model}.i32`);
-  const r = spawnSync(PYTHON, [SKLEARN_SCRIPT, s.dir, model, JSON.stringify(params), predFile], {
-    encoding: "utf8",
-    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`scikit-learn run failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { fitSeconds: number; predictSeconds: number; nIter: number };
-  const bytes = fs.readFileSync(predFile);
-  // Copy out: small files share Node's buffer pool, so .buffer is not only this file.
-  const pred = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { fitSeconds: out.fitSeconds, predictSeconds: out.predictSeconds, accuracy: accuracy(s.yTest, pred), macroF1: macroF1(s.yTest, pred), note: model === "hgb" ? `${out.nIter} rounds run` : undefined };
+  const r = fitSklearn(s.dir, model, params, threads);
+  return { fitSeconds: r.fitSeconds, predictSeconds: r.predictSeconds, accuracy: accuracy(s.yTest, r.predicted), macroF1: macroF1(s.yTest, r.predicted), note: model === "hgb" ? `${r.nIter} rounds run` : undefined };
 }
 
 interface Comparison {
