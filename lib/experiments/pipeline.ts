@@ -21,7 +21,7 @@ import { leaveOneApplicationOut, leaveOneInputOut } from "../evaluation/leave-gr
 import { rowsOf, type Split } from "../evaluation/split";
 import { evaluateRun, summarizeRuns, type ExperimentName, type ExperimentResult, type Json, type RunResult } from "../evaluation/results";
 import { InputError } from "../util/errors";
-import type { ProgressFn } from "../util/progress";
+import type { ProgressEvent, ProgressFn } from "../util/progress";
 import { modelParams, type ExperimentConfig } from "./config";
 
 /** Node-runs that have at least one window (the others cannot be trained or tested on). */
@@ -118,7 +118,7 @@ export async function fitPipeline(table: FeatureTable, trainRows: Int32Array, co
     selector = options.selections?.get(key);
     if (selector === undefined) {
       selector = new FeatureSelector({ alpha: config.selection.alpha, rule: config.selection.rule });
-      if (options.pool !== undefined) await selector.fitParallel(table, trainRows, options.pool);
+      if (options.pool !== undefined) await selector.fitParallel(table, trainRows, options.pool, options.onProgress);
       else selector.fit(table, trainRows);
       options.selections?.set(key, selector);
     }
@@ -191,7 +191,10 @@ export async function runExperiment(experiment: ExperimentName, table: FeatureTa
   try {
     for (let i = 0; i < splits.length; i++) {
       options.onProgress?.({ stage: `${experiment} ${config.model}`, done: i, total: splits.length });
-      const outcome = await runSplit(table, splits[i], config, { pool, selections: options.selections });
+      // Within a split: selection, binning and trees, which take minutes at the paper's scale.
+      const stage = `${experiment} ${config.model} ${i + 1}/${splits.length}`;
+      const onProgress = options.onProgress && ((e: ProgressEvent) => options.onProgress!({ ...e, stage: `${stage}: ${e.stage}` }));
+      const outcome = await runSplit(table, splits[i], config, { pool, selections: options.selections, onProgress });
       outcomes.push(outcome);
       options.onSplit?.(outcome, i, splits.length);
     }
