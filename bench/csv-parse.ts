@@ -17,21 +17,10 @@ import { spawnSync } from "node:child_process";
 import { parseCsv } from "../lib/telemetry/csv";
 import { readJobCsv } from "../lib/telemetry/contract";
 import { ProblemLog } from "../lib/telemetry/problems";
+import { prng } from "./features-data";
 
 const NODES = 16;
 const METRICS = 130;
-
-/** Small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = "level" | "rate" | "zero" | "fraction";
 
@@ -44,7 +33,7 @@ function metricKinds(random: () => number): Kind[] {
 
 /** Writes the file and returns its size in bytes. */
 export function writeBenchFile(file: string, targetBytes: number, seed = 1): number {
-  const random = rng(seed);
+  const random = prng(seed);
   const kinds = metricKinds(random);
   const header = ["job_id", "node_id", "timestamp", ...kinds.map((k, i) => `m${i}_${k}::bench`)].join(",") + "\n";
   const fd = fs.openSync(file, "w");
