@@ -200,7 +200,7 @@ describe("features: extraction over sources and threads", () => {
     fs.cpSync(dataset, broken, { recursive: true });
     fs.writeFileSync(path.join(broken, "telemetry", "104.csv"), "job_id,node,timestamp,x\n104,n4,1,1\n");
     const failed = runCli(["features", broken, "--out", path.join(dir, "broken.csv")]);
-    assert.equal(failed.code, 1);
+    assert.equal(failed.code, 1, failed.stderr);
     assert.match(failed.stderr.trim().split("\n").pop()!, /104\.csv:1: header lacks column 'node_id'/);
     assert.ok(!fs.existsSync(path.join(dir, "broken.csv")));
   });

@@ -92,8 +92,9 @@ export class WorkerPool {
     for (const [, p] of this.pending) p.reject(new Error("WorkerPool closed before the task finished"));
     this.pending.clear();
     this.queue.length = 0;
-    // An idle worker is unref'd; terminating it unref'd lets the process exit before the
-    // promise settles (and a CLI run awaiting it end with code 0), so hold it until it is gone.
+    // Idle workers are unref'd. Ref each one while it terminates, so the process cannot
+    // exit while the close is pending whatever the worker's state. Defensive: a failing
+    // CLI run once exited 0 in the test suite; this was suspected but not reproduced.
     await Promise.all(
       this.slots.map((s) => {
         s.worker.ref();
