@@ -9,7 +9,7 @@
  * which other jobs were generated.
  */
 
-import { splitmix32, Xoshiro128 } from "../util/random";
+import { fisherYates, splitmix32, Xoshiro128 } from "../util/random";
 
 /**
  * A 32-bit seed from a base seed and any number of keys (numbers or strings), by
@@ -124,13 +124,6 @@ export class Rng extends Xoshiro128 {
 
   /** Fisher-Yates shuffle of a copy. */
   shuffled<T>(items: readonly T[]): T[] {
-    const out = items.slice();
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const t = out[i];
-      out[i] = out[j];
-      out[j] = t;
-    }
-    return out;
+    return fisherYates(items.slice(), (n) => this.int(n));
   }
 }

@@ -112,12 +112,21 @@ export class Random extends Xoshiro128 {
    * element i with element nextInt(i + 1). Returns the same array.
    */
   shuffle<T extends { length: number; [i: number]: unknown }>(array: T): T {
-    for (let i = array.length - 1; i > 0; i--) {
-      const j = this.nextInt(i + 1);
-      const tmp = array[i];
-      array[i] = array[j];
-      array[j] = tmp;
-    }
-    return array;
+    return fisherYates(array, (n) => this.nextInt(n));
   }
+}
+
+/**
+ * Fisher-Yates in place from the end: for i = n-1 down to 1, swaps element i with element
+ * `draw(i + 1)` (a uniform integer in [0, i]). Every generator's shuffle is this loop with
+ * its own integer draw, so the order of draws, and the result, is fixed by the seed.
+ */
+export function fisherYates<T extends { length: number; [i: number]: unknown }>(array: T, draw: (n: number) => number): T {
+  for (let i = array.length - 1; i > 0; i--) {
+    const j = draw(i + 1);
+    const tmp = array[i];
+    array[i] = array[j];
+    array[j] = tmp;
+  }
+  return array;
 }
