@@ -21,8 +21,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { datasetFeatures, experimentConfig, experimentSplits, modelParams } from "../lib/experiments";
-import { FeatureSelector } from "../lib/features/selector";
+import { datasetFeatures, experimentConfig, experimentSplits, fitSelection, modelParams } from "../lib/experiments";
 import { MinMaxScaler } from "../lib/features/scaler";
 import { selectColumns, takeRows } from "../lib/features/table";
 import { rowsOf } from "../lib/evaluation/split";
@@ -117,9 +116,7 @@ async function main(): Promise<void> {
       const trainRows = rowsOf(split.train, table.runIndex);
       const testRows = rowsOf(split.test, table.runIndex);
       // The fold's selection and scaling, as the experiment fits them.
-      const selector = new FeatureSelector({ alpha: config.selection.alpha, rule: config.selection.rule });
-      await selector.fitParallel(table, trainRows, pool);
-      const names = selector.selected.length > 0 ? selector.selected : table.names;
+      const { names } = await fitSelection(table, trainRows, config, { pool });
       const selected = selectColumns(table, names);
       const scaler = new MinMaxScaler().fit(selected, trainRows);
       const train = scaler.transformInPlace(takeRows(selected, trainRows));

@@ -104,27 +104,39 @@ export interface FittedPipeline {
   trainSeconds: number;
 }
 
+/** What the feature selection of some training rows chose. */
+export interface FittedSelection {
+  /** Undefined when selection is off. */
+  selector: FeatureSelector | undefined;
+  /** Features kept, in column order (all of them when selection is off or kept none). */
+  names: string[];
+}
+
+/**
+ * The KS/FDR selection on `trainRows` (reused from `options.selections` when these rows
+ * were selected on before). When the FDR filter keeps no feature at all (tiny data),
+ * every feature is used.
+ */
+export async function fitSelection(table: FeatureTable, trainRows: Int32Array, config: ExperimentConfig, options: SplitOptions = {}): Promise<FittedSelection> {
+  if (!config.selection.enabled) return { selector: undefined, names: table.names };
+  const key = selectionKey(trainRows, config);
+  let selector = options.selections?.get(key);
+  if (selector === undefined) {
+    selector = new FeatureSelector({ alpha: config.selection.alpha, rule: config.selection.rule });
+    if (options.pool !== undefined) await selector.fitParallel(table, trainRows, options.pool, options.onProgress);
+    else selector.fit(table, trainRows);
+    options.selections?.set(key, selector);
+  }
+  return { selector, names: selector.selected.length > 0 ? selector.selected : table.names };
+}
+
 /**
  * Selection, scaling and training on `trainRows` of `table`: what a split trains on
- * and what a model bundle is trained on (all rows). When the FDR filter keeps no
- * feature at all (tiny data), every feature is used.
+ * and what a model bundle is trained on (all rows).
  */
 export async function fitPipeline(table: FeatureTable, trainRows: Int32Array, config: ExperimentConfig, options: SplitOptions = {}): Promise<FittedPipeline> {
   const selectionStart = performance.now();
-  let selector: FeatureSelector | undefined;
-  let names = table.names;
-  if (config.selection.enabled) {
-    const key = selectionKey(trainRows, config);
-    selector = options.selections?.get(key);
-    if (selector === undefined) {
-      selector = new FeatureSelector({ alpha: config.selection.alpha, rule: config.selection.rule });
-      if (options.pool !== undefined) await selector.fitParallel(table, trainRows, options.pool, options.onProgress);
-      else selector.fit(table, trainRows);
-      options.selections?.set(key, selector);
-    }
-    const kept = selector.selected;
-    if (kept.length > 0) names = kept;
-  }
+  const { selector, names } = await fitSelection(table, trainRows, config, options);
   const selectionSeconds = (performance.now() - selectionStart) / 1000;
   const started = performance.now();
   const selectedTable = selectColumns(table, names);
